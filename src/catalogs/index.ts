@@ -1,0 +1,1 @@
+export { CatalogRegistry, CATALOG_DDL, type Catalog, type CatalogInput } from './registry.js';

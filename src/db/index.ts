@@ -1,0 +1,1 @@
+export { openAppDb, openAppDbAt, ensureSchema, type AppDb } from './app-db.js';

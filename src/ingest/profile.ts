@@ -1,0 +1,73 @@
+/**
+ * The contract between the parsers and the source profiles.
+ *
+ * A parser (CSV or XML) turns bytes into records with their location; a profile maps each record to
+ * the canonical model through a `ProfileSink` (the staging writer). Every record must end as exactly
+ * one accepted offer set, one `acceptWithoutOffer()`, or one or more rejects, so that
+ * `seen = accepted + rejected` holds. Profiles never see bytes and never touch files.
+ */
+import type { OfferInput, ProductInput, RecordLocation, RejectInput } from '../model.js';
+import type { StagingDb } from '../staging/index.js';
+
+export interface ProfileSink {
+  /** Stores a product; returns its pid for `offer()`. */
+  product(p: ProductInput): number;
+  offer(pid: number, o: OfferInput, line: number): void;
+  /** A record that is valid but lists nothing itself (a configurable parent row). */
+  acceptWithoutOffer(): void;
+  reject(r: RejectInput): void;
+}
+
+export interface ProfileContext {
+  /** Used when a price carries no currency. */
+  defaultCurrency: string | undefined;
+  /** File name of the source (for messages). */
+  sourceName: string;
+  /**
+   * The staging DB being loaded, for profiles that keep side tables during the load and resolve
+   * them in `finish()` (e.g. Magento parents that come after their children). Only SQL with bound
+   * parameters; never text from the source concatenated into SQL.
+   */
+  db: StagingDb;
+}
+
+/** An XML element collected whole (a record element and everything inside it). */
+export interface XmlNode {
+  /** Qualified name as written, e.g. `item`, `g:price`. */
+  name: string;
+  attrs: Record<string, string>;
+  /** Concatenated text and CDATA directly inside this element (not of children). */
+  text: string;
+  children: XmlNode[];
+  /** 1-based line of the start tag. */
+  line: number;
+}
+
+export interface CsvMapper {
+  /** Maps one data row. `fields.length` equals the header length (the parser rejects other rows). */
+  row(fields: readonly string[], loc: RecordLocation, sink: ProfileSink): void;
+  /** After the last row, before indexes: resolve side tables. */
+  finish?(db: StagingDb): void;
+}
+
+export interface XmlMapper {
+  /**
+   * True when an element with this name, at this depth (root = 0), is one record; the parser then
+   * collects it whole and calls `record`. Elements outside records are streamed, never kept.
+   */
+  isRecord(name: string, depth: number): boolean;
+  record(node: XmlNode, loc: RecordLocation, sink: ProfileSink): void;
+  finish?(db: StagingDb): void;
+}
+
+export interface Profile {
+  readonly name: string;
+  readonly description: string;
+  /** 0..1: how sure this profile is that it reads a CSV with this header (for --profile auto). */
+  detectCsv?(header: readonly string[]): number;
+  /** 0..1: how sure this profile is that it reads an XML document with this root element. */
+  detectXml?(rootName: string, rootAttrs: Readonly<Record<string, string>>): number;
+  /** Throws FEEDMILL_PROFILE_MISMATCH when the header lacks what the profile needs. */
+  csv?(header: readonly string[], ctx: ProfileContext): CsvMapper;
+  xml?(rootName: string, ctx: ProfileContext): XmlMapper;
+}

@@ -1,0 +1,106 @@
+/**
+ * The canonical catalog model shared by every area: what ingest profiles produce, what staging
+ * stores and what channels read.
+ *
+ * A **product** holds shared content (title, description, brand, images, category); an **offer** is
+ * what a channel lists: a variant, or a tour departure (date × nights × room × board). Offer fields
+ * that are also product fields (title, description, link, image) override the product's when set.
+ * Prices are integer minor units of `currency` (ISO 4217), never floats.
+ */
+
+export type Availability = 'in_stock' | 'out_of_stock' | 'preorder' | 'backorder';
+export const AVAILABILITIES: readonly Availability[] = ['in_stock', 'out_of_stock', 'preorder', 'backorder'];
+
+export type Condition = 'new' | 'refurbished' | 'used';
+export const CONDITIONS: readonly Condition[] = ['new', 'refurbished', 'used'];
+
+export interface ProductInput {
+  /** Grouping key (item_group_id, trip code); optional for one-offer products. */
+  key?: string | undefined;
+  title?: string | undefined;
+  description?: string | undefined;
+  brand?: string | undefined;
+  /** Merchant category path, " > " separated ("Men > Tops > Hoodies"). */
+  category?: string | undefined;
+  /** The channel taxonomy id or path when the merchant already gives one (google_product_category). */
+  googleCategory?: string | undefined;
+  link?: string | undefined;
+  image?: string | undefined;
+  additionalImages?: readonly string[] | undefined;
+  /** Anything else the source had that a rule or channel may use, by source name. */
+  attrs?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface OfferInput {
+  id: string;
+  groupId?: string | undefined;
+  title?: string | undefined;
+  description?: string | undefined;
+  link?: string | undefined;
+  image?: string | undefined;
+  /** Minor units. */
+  price: number;
+  salePrice?: number | undefined;
+  currency: string;
+  availability?: Availability | undefined;
+  quantity?: number | undefined;
+  gtin?: string | undefined;
+  mpn?: string | undefined;
+  condition?: Condition | undefined;
+  color?: string | undefined;
+  size?: string | undefined;
+  gender?: string | undefined;
+  ageGroup?: string | undefined;
+  material?: string | undefined;
+  /** Shipping cost in minor units of `currency`. */
+  shippingPrice?: number | undefined;
+  /** Tour departures: ISO date (YYYY-MM-DD), nights, room and board codes, seats left. */
+  departureDate?: string | undefined;
+  nights?: number | undefined;
+  room?: string | undefined;
+  board?: string | undefined;
+  seats?: number | undefined;
+  attrs?: Readonly<Record<string, string>> | undefined;
+}
+
+/** Where a record came from: a CSV line or an XML element path, and its byte offset. */
+export interface RecordLocation {
+  /** 1-based physical line where the record starts (CSV and XML). */
+  line: number;
+  /** Byte offset of the record's start in the decoded source stream (after container). */
+  byteOffset?: number | undefined;
+  /** XML: element path such as /rss/channel/item[42]. */
+  path?: string | undefined;
+}
+
+/**
+ * Stable record-level reject codes. These are data, not exceptions: a bad record is counted and
+ * stored with its location while the good ones go on.
+ */
+export const REJECT_CODES = {
+  RECORD_MISSING_ID: 'the record has no offer id',
+  RECORD_MISSING_PRICE: 'the record has no price',
+  RECORD_BAD_PRICE: 'the price is not a number, is negative or has no currency',
+  RECORD_BAD_CURRENCY: 'the currency is not an ISO 4217 code',
+  RECORD_BAD_URL: 'a link or image is not an absolute http(s) URL',
+  RECORD_BAD_NUMBER: 'a quantity, nights or seats value is not a whole number',
+  RECORD_BAD_DATE: 'a date is not YYYY-MM-DD',
+  RECORD_BAD_VALUE: 'a field holds a value outside its allowed set',
+  RECORD_COLUMN_COUNT: 'the row has more or fewer fields than the header',
+  RECORD_DUPLICATE_ID: 'another record earlier in the file has the same offer id',
+  RECORD_ENCODING: 'the record holds bytes that are not valid text (U+FFFD or a control character)',
+  RECORD_TOO_LARGE: 'a field or the record passes the size limit',
+  RECORD_NO_OFFERS: 'a product element holds no offer',
+} as const;
+
+export type RejectCode = keyof typeof REJECT_CODES;
+
+export interface RejectInput extends RecordLocation {
+  code: RejectCode;
+  field?: string | undefined;
+  message: string;
+  /** The start of the raw record, for the merchant to find it (at most ~200 chars). */
+  raw?: string | undefined;
+}
+
+export const REJECT_RAW_MAX = 200;

@@ -1,0 +1,29 @@
+/**
+ * Opening staging databases with the pragmas that fit each use.
+ *
+ * Loading: the file is private to one ingest and disposable (it lives on a RAM disk and is rebuilt
+ * from the kept source on loss), so durability is traded for speed: no journal, no syncs, exclusive
+ * lock, a large page cache. Reading (transform workers): read-only, no mutex contention, mmap.
+ */
+import Database from 'better-sqlite3';
+
+export type StagingDb = Database.Database;
+
+export function openForLoad(path: string): StagingDb {
+  const db = new Database(path);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536'); // 64 MiB: bounded, whatever the catalog size
+  db.pragma('page_size = 8192');
+  return db;
+}
+
+export function openForRead(path: string): StagingDb {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('cache_size = -32768');
+  db.pragma('mmap_size = 268435456');
+  db.pragma('query_only = ON');
+  return db;
+}

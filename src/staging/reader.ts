@@ -1,0 +1,94 @@
+/**
+ * Reading a staged catalog version: offers joined to their product, in rowid ranges, so that each
+ * transform worker scans its own slice with one sequential pass over the B-tree.
+ */
+import { openForRead, type StagingDb } from './open.js';
+
+/** One offer as channels see it: offer fields, falling back to the product's. */
+export interface StagedOffer {
+  oid: number;
+  id: string;
+  groupId: string | null;
+  productKey: string | null;
+  title: string | null;
+  description: string | null;
+  brand: string | null;
+  category: string | null;
+  googleCategory: string | null;
+  link: string | null;
+  image: string | null;
+  /** Newline-separated URLs. */
+  additionalImages: string | null;
+  price: number;
+  salePrice: number | null;
+  currency: string;
+  availability: string | null;
+  quantity: number | null;
+  gtin: string | null;
+  mpn: string | null;
+  condition: string | null;
+  color: string | null;
+  size: string | null;
+  gender: string | null;
+  ageGroup: string | null;
+  material: string | null;
+  shippingPrice: number | null;
+  departureDate: string | null;
+  nights: number | null;
+  room: string | null;
+  board: string | null;
+  seats: number | null;
+  /** JSON objects (product's, then offer's) or null. */
+  productAttrs: string | null;
+  offerAttrs: string | null;
+  line: number | null;
+}
+
+export const STAGED_OFFER_SQL = `
+SELECT o.oid AS oid, o.offer_id AS id, o.group_id AS groupId, p.product_key AS productKey,
+  coalesce(o.title, p.title) AS title, coalesce(o.description, p.description) AS description,
+  p.brand AS brand, p.category AS category, p.google_category AS googleCategory,
+  coalesce(o.link, p.link) AS link, coalesce(o.image, p.image) AS image, p.additional_images AS additionalImages,
+  o.price AS price, o.sale_price AS salePrice, o.currency AS currency, o.availability AS availability,
+  o.quantity AS quantity, o.gtin AS gtin, o.mpn AS mpn, o.condition AS condition, o.color AS color, o.size AS size,
+  o.gender AS gender, o.age_group AS ageGroup, o.material AS material, o.shipping_price AS shippingPrice,
+  o.departure_date AS departureDate, o.nights AS nights, o.room AS room, o.board AS board, o.seats AS seats,
+  p.attrs AS productAttrs, o.attrs AS offerAttrs, o.line AS line
+FROM offers o JOIN products p ON p.pid = o.pid
+WHERE o.oid >= ? AND o.oid <= ?
+ORDER BY o.oid`;
+
+export interface RowidRange {
+  /** Inclusive bounds. */
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Splits the offers into `parts` contiguous rowid ranges of about equal size. Duplicate removal
+ * leaves holes in the rowids; ranges are cut on rowid values, so holes only skew sizes slightly.
+ */
+export function rowidRanges(db: StagingDb, parts: number): RowidRange[] {
+  const row = db.prepare('SELECT min(oid) AS lo, max(oid) AS hi FROM offers').get() as { lo: number | null; hi: number | null };
+  if (row.lo === null || row.hi === null) return [];
+  const span = row.hi - row.lo + 1;
+  const n = Math.max(1, Math.min(parts, span));
+  const ranges: RowidRange[] = [];
+  for (let i = 0; i < n; i++) {
+    const lo = row.lo + Math.floor((span * i) / n);
+    const hi = row.lo + Math.floor((span * (i + 1)) / n) - 1;
+    ranges.push({ lo, hi });
+  }
+  return ranges;
+}
+
+export function* iterateOffers(db: StagingDb, range: RowidRange): Generator<StagedOffer> {
+  yield* db.prepare(STAGED_OFFER_SQL).iterate(range.lo, range.hi) as Iterable<StagedOffer>;
+}
+
+export function readMeta(db: StagingDb): Record<string, string> {
+  const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
+export { openForRead };

@@ -1,0 +1,245 @@
+/**
+ * Catalog versions: each successful ingest makes a fresh staging DB that is swapped in atomically.
+ *
+ * The staging file is written under a `.loading` name and renamed when complete; only then does one
+ * app-DB transaction point the catalog at it. A failed or killed ingest therefore leaves the previous
+ * version (and the feeds built from it) untouched, and its half-written file is never current.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { CatalogRegistry } from '../catalogs/index.js';
+import type { AppDb } from '../db/index.js';
+import { FeedmillError } from '../errors.js';
+import type { LoadCounts } from './writer.js';
+
+export interface VersionInfo {
+  catalog: string;
+  version: number;
+  status: 'loading' | 'ready' | 'failed' | 'superseded';
+  stagingPath: string;
+  sourcePath: string | null;
+  sourceName: string | null;
+  profile: string | null;
+  format: string | null;
+  container: string | null;
+  encoding: string | null;
+  seen: number | null;
+  accepted: number | null;
+  rejected: number | null;
+  products: number | null;
+  offers: number | null;
+  rejectsByCode: Record<string, number>;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface NewVersion {
+  catalog: string;
+  version: number;
+  /** Where the loader writes; renamed to `stagingPath` on commit. */
+  loadingPath: string;
+  stagingPath: string;
+}
+
+export interface SourceDescription {
+  sourcePath?: string | null;
+  sourceName?: string | null;
+  profile?: string | null;
+  format?: string | null;
+  container?: string | null;
+  encoding?: string | null;
+}
+
+export class CatalogVersions {
+  readonly #db: AppDb;
+  readonly #stagingDir: string;
+
+  constructor(db: AppDb, config: Pick<Config, 'stagingDir'>) {
+    this.#db = db;
+    new CatalogRegistry(db); // ensures the tables exist
+    this.#stagingDir = config.stagingDir;
+  }
+
+  stagingDirOf(catalog: string): string {
+    return join(this.#stagingDir, 'catalogs', catalog);
+  }
+
+  /** Allocates the next version number and its staging paths, recorded as `loading`. */
+  begin(catalog: string, source: SourceDescription): NewVersion {
+    const dir = this.stagingDirOf(catalog);
+    mkdirSync(dir, { recursive: true });
+    const allocate = this.#db.transaction(() => {
+      const row = this.#db.prepare('SELECT coalesce(max(version), 0) + 1 AS v FROM catalog_versions WHERE catalog = ?').get(catalog) as {
+        v: number;
+      };
+      const stagingPath = join(dir, `v${row.v}.sqlite`);
+      this.#db
+        .prepare(
+          `INSERT INTO catalog_versions (catalog, version, status, staging_path, source_path, source_name, profile, format, container, encoding, created_at)
+           VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          catalog,
+          row.v,
+          stagingPath,
+          source.sourcePath ?? null,
+          source.sourceName ?? null,
+          source.profile ?? null,
+          source.format ?? null,
+          source.container ?? null,
+          source.encoding ?? null,
+          new Date().toISOString(),
+        );
+      return { catalog, version: row.v, stagingPath, loadingPath: `${stagingPath}.loading` };
+    });
+    const v = allocate.immediate();
+    rmSync(v.loadingPath, { force: true });
+    return v;
+  }
+
+  /** Records what the sniffer found once it is known (after `begin`). */
+  describe(v: NewVersion, source: SourceDescription): void {
+    this.#db
+      .prepare(
+        `UPDATE catalog_versions SET format = coalesce(?, format), container = coalesce(?, container),
+           encoding = coalesce(?, encoding), profile = coalesce(?, profile) WHERE catalog = ? AND version = ?`,
+      )
+      .run(source.format ?? null, source.container ?? null, source.encoding ?? null, source.profile ?? null, v.catalog, v.version);
+  }
+
+  /** Publishes the loaded version: rename the file into place, then swap the pointer in one transaction. */
+  commit(v: NewVersion, counts: LoadCounts): void {
+    renameSync(v.loadingPath, v.stagingPath);
+    const previous = this.#db.transaction(() => {
+      const prev = this.#db.prepare('SELECT current_version FROM catalogs WHERE name = ?').get(v.catalog) as
+        | { current_version: number | null }
+        | undefined;
+      this.#db
+        .prepare(
+          `UPDATE catalog_versions SET status = 'ready', seen = ?, accepted = ?, rejected = ?, products = ?, offers = ?,
+             rejects_by_code = ?, finished_at = ? WHERE catalog = ? AND version = ?`,
+        )
+        .run(
+          counts.seen,
+          counts.accepted,
+          counts.rejected,
+          counts.products,
+          counts.offers,
+          JSON.stringify(counts.rejectsByCode),
+          new Date().toISOString(),
+          v.catalog,
+          v.version,
+        );
+      this.#db.prepare("UPDATE catalog_versions SET status = 'superseded' WHERE catalog = ? AND status = 'ready' AND version <> ?").run(
+        v.catalog,
+        v.version,
+      );
+      this.#db.prepare('UPDATE catalogs SET current_version = ? WHERE name = ?').run(v.version, v.catalog);
+      return prev?.current_version ?? null;
+    }).immediate();
+    this.#prune(v.catalog, previous);
+  }
+
+  /** Marks the version failed and deletes its partial file; the current version is untouched. */
+  fail(v: NewVersion, error: { code: string; message: string }): void {
+    rmSync(v.loadingPath, { force: true });
+    this.#db
+      .prepare(`UPDATE catalog_versions SET status = 'failed', error = ?, finished_at = ? WHERE catalog = ? AND version = ?`)
+      .run(JSON.stringify(error), new Date().toISOString(), v.catalog, v.version);
+  }
+
+  get(catalog: string, version: number): VersionInfo | undefined {
+    const row = this.#db.prepare('SELECT * FROM catalog_versions WHERE catalog = ? AND version = ?').get(catalog, version) as
+      | VersionRow
+      | undefined;
+    return row && fromRow(row);
+  }
+
+  list(catalog: string): VersionInfo[] {
+    return (this.#db.prepare('SELECT * FROM catalog_versions WHERE catalog = ? ORDER BY version DESC').all(catalog) as VersionRow[]).map(
+      fromRow,
+    );
+  }
+
+  /** The current version with its staging file, or a coded error saying what to do. */
+  current(catalog: string): VersionInfo {
+    const registry = new CatalogRegistry(this.#db);
+    const c = registry.get(catalog);
+    if (c.currentVersion === null) {
+      throw new FeedmillError('FEEDMILL_CATALOG_NO_VERSION', `catalog ${catalog} has no ingested version yet; run 'feedmill ingest <source> --catalog ${catalog}' first`, {
+        catalog,
+      });
+    }
+    const info = this.get(catalog, c.currentVersion);
+    if (!info || !existsSync(info.stagingPath)) {
+      throw new FeedmillError(
+        'FEEDMILL_STAGING_MISSING',
+        `the staging database of ${catalog} version ${c.currentVersion} is gone (the RAM disk was cleared?); ingest the source again`,
+        { catalog, version: c.currentVersion, stagingPath: info?.stagingPath, sourcePath: info?.sourcePath },
+      );
+    }
+    return info;
+  }
+
+  /**
+   * Deletes staging files of versions older than the previous one. The previous one is kept so that an
+   * export that started on it finishes (on Linux an open file survives unlink anyway).
+   */
+  #prune(catalog: string, previous: number | null): void {
+    const rows = this.#db
+      .prepare("SELECT version, staging_path FROM catalog_versions WHERE catalog = ? AND status IN ('superseded', 'failed')")
+      .all(catalog) as { version: number; staging_path: string }[];
+    for (const r of rows) {
+      if (r.version === previous) continue;
+      rmSync(r.staging_path, { force: true });
+    }
+  }
+}
+
+interface VersionRow {
+  catalog: string;
+  version: number;
+  status: VersionInfo['status'];
+  staging_path: string;
+  source_path: string | null;
+  source_name: string | null;
+  profile: string | null;
+  format: string | null;
+  container: string | null;
+  encoding: string | null;
+  seen: number | null;
+  accepted: number | null;
+  rejected: number | null;
+  products: number | null;
+  offers: number | null;
+  rejects_by_code: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+function fromRow(r: VersionRow): VersionInfo {
+  return {
+    catalog: r.catalog,
+    version: r.version,
+    status: r.status,
+    stagingPath: r.staging_path,
+    sourcePath: r.source_path,
+    sourceName: r.source_name,
+    profile: r.profile,
+    format: r.format,
+    container: r.container,
+    encoding: r.encoding,
+    seen: r.seen,
+    accepted: r.accepted,
+    rejected: r.rejected,
+    products: r.products,
+    offers: r.offers,
+    rejectsByCode: r.rejects_by_code ? (JSON.parse(r.rejects_by_code) as Record<string, number>) : {},
+    error: r.error,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+}

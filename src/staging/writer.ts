@@ -1,0 +1,243 @@
+/**
+ * Bulk loader of one staging database: products, offers and rejects, in large transactions with
+ * prepared statements and explicit rowids (the single producer numbers rows itself, so a profile
+ * can link offers to products without a round trip to SQLite).
+ *
+ * Invariant: every record the source held ends as exactly one of accepted or rejected, so
+ * `seen = accepted + rejected` holds by construction and is re-checked by `finish()`.
+ */
+import { FeedmillError } from '../errors.js';
+import type { OfferInput, ProductInput, RejectCode, RejectInput } from '../model.js';
+import { REJECT_RAW_MAX } from '../model.js';
+import { openForLoad, type StagingDb } from './open.js';
+import { OFFER_COLUMNS, PRODUCT_COLUMNS, REJECT_COLUMNS, STAGING_DDL, STAGING_INDEX_DDL } from './schema.js';
+import type Database from 'better-sqlite3';
+
+/** Rows per transaction: large enough to amortise the commit, small enough to bound the page cache. */
+const ROWS_PER_TRANSACTION = 100_000;
+
+export interface LoadCounts {
+  seen: number;
+  accepted: number;
+  rejected: number;
+  products: number;
+  offers: number;
+  duplicates: number;
+  rejectsByCode: Partial<Record<RejectCode, number>>;
+}
+
+export interface StagingWriterOptions {
+  /** Rejected records allowed before the load fails with FEEDMILL_INGEST_REJECT_LIMIT. */
+  rejectLimit: number;
+}
+
+export class StagingWriter {
+  readonly db: StagingDb;
+  readonly #insertProduct: Database.Statement;
+  readonly #insertOffer: Database.Statement;
+  readonly #insertReject: Database.Statement;
+  readonly #rejectLimit: number;
+  #pid = 0;
+  #oid = 0;
+  #pending = 0;
+  #acceptedOther = 0;
+  #rejected = 0;
+  #duplicates = 0;
+  #orphansRemoved = 0;
+  readonly #rejectsByCode: Partial<Record<RejectCode, number>> = {};
+  #finished = false;
+
+  constructor(path: string, options: StagingWriterOptions) {
+    this.db = openForLoad(path);
+    this.db.exec(STAGING_DDL);
+    this.#insertProduct = this.db.prepare(
+      `INSERT INTO products (${PRODUCT_COLUMNS.join(',')}) VALUES (${PRODUCT_COLUMNS.map(() => '?').join(',')})`,
+    );
+    this.#insertOffer = this.db.prepare(
+      `INSERT INTO offers (${OFFER_COLUMNS.join(',')}) VALUES (${OFFER_COLUMNS.map(() => '?').join(',')})`,
+    );
+    this.#insertReject = this.db.prepare(
+      `INSERT INTO rejects (${REJECT_COLUMNS.join(',')}) VALUES (${REJECT_COLUMNS.map(() => '?').join(',')})`,
+    );
+    this.#rejectLimit = options.rejectLimit;
+    this.db.exec('BEGIN');
+  }
+
+  /** Stores a product and returns its pid, to pass to `offer()`. */
+  product(p: ProductInput): number {
+    const pid = ++this.#pid;
+    this.#insertProduct.run(
+      pid,
+      p.key ?? null,
+      p.title ?? null,
+      p.description ?? null,
+      p.brand ?? null,
+      p.category ?? null,
+      p.googleCategory ?? null,
+      p.link ?? null,
+      p.image ?? null,
+      p.additionalImages && p.additionalImages.length > 0 ? p.additionalImages.join('\n') : null,
+      attrsJson(p.attrs),
+    );
+    this.#tick();
+    return pid;
+  }
+
+  /** Stores an accepted offer of product `pid`; `line` is the record's source line. */
+  offer(pid: number, o: OfferInput, line: number): void {
+    this.#insertOffer.run(
+      ++this.#oid,
+      pid,
+      o.id,
+      o.groupId ?? null,
+      o.title ?? null,
+      o.description ?? null,
+      o.link ?? null,
+      o.image ?? null,
+      o.price,
+      o.salePrice ?? null,
+      o.currency,
+      o.availability ?? null,
+      o.quantity ?? null,
+      o.gtin ?? null,
+      o.mpn ?? null,
+      o.condition ?? null,
+      o.color ?? null,
+      o.size ?? null,
+      o.gender ?? null,
+      o.ageGroup ?? null,
+      o.material ?? null,
+      o.shippingPrice ?? null,
+      o.departureDate ?? null,
+      o.nights ?? null,
+      o.room ?? null,
+      o.board ?? null,
+      o.seats ?? null,
+      attrsJson(o.attrs),
+      line,
+    );
+    this.#tick();
+  }
+
+  /** Counts a record that was accepted without producing an offer (a configurable parent row). */
+  acceptWithoutOffer(): void {
+    this.#acceptedOther++;
+  }
+
+  reject(r: RejectInput): void {
+    this.#rejected++;
+    this.#rejectsByCode[r.code] = (this.#rejectsByCode[r.code] ?? 0) + 1;
+    this.#insertReject.run(
+      r.line,
+      r.byteOffset ?? null,
+      r.path ?? null,
+      r.field ?? null,
+      r.code,
+      r.message,
+      r.raw === undefined ? null : r.raw.slice(0, REJECT_RAW_MAX),
+    );
+    this.#tick();
+    if (this.#rejected > this.#rejectLimit) {
+      throw new FeedmillError(
+        'FEEDMILL_INGEST_REJECT_LIMIT',
+        `more than ${this.#rejectLimit} records were rejected (last: line ${r.line}, ${r.code}: ${r.message}); fix the source or raise --reject-limit`,
+        { rejectLimit: this.#rejectLimit, rejected: this.#rejected, rejectsByCode: { ...this.#rejectsByCode } },
+      );
+    }
+  }
+
+  setMeta(key: string, value: string | number): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, String(value));
+  }
+
+  counts(): LoadCounts {
+    const offers = this.#oid - this.#duplicates;
+    const accepted = offers + this.#acceptedOther;
+    return {
+      seen: accepted + this.#rejected,
+      accepted,
+      rejected: this.#rejected,
+      products: this.#pid - this.#orphansRemoved,
+      offers,
+      duplicates: this.#duplicates,
+      rejectsByCode: { ...this.#rejectsByCode },
+    };
+  }
+
+  /** The number of offers written so far, for progress reporting. */
+  get offersWritten(): number {
+    return this.#oid;
+  }
+
+  /**
+   * Commits, builds indexes, rejects duplicate offer ids (the first occurrence wins), runs the
+   * profile's SQL post-processing, and closes. Returns the final counts.
+   */
+  finish(postProcess?: (db: StagingDb) => void): LoadCounts {
+    if (this.#finished) throw new FeedmillError('FEEDMILL_INTERNAL', 'staging writer finished twice');
+    this.#finished = true;
+    this.db.exec('COMMIT');
+    this.db.exec(STAGING_INDEX_DDL);
+    this.db.exec('BEGIN');
+    if (postProcess) postProcess(this.db);
+    this.#rejectDuplicates();
+    const counts = this.counts();
+    const meta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    for (const [k, v] of Object.entries(counts)) meta.run(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+    this.db.exec('COMMIT');
+    this.db.exec('ANALYZE');
+    this.db.close();
+    return counts;
+  }
+
+  /** Closes without finishing (failed or canceled load); the caller deletes the file. */
+  abort(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  #tick(): void {
+    if (++this.#pending >= ROWS_PER_TRANSACTION) {
+      this.db.exec('COMMIT');
+      this.db.exec('BEGIN');
+      this.#pending = 0;
+    }
+  }
+
+  #rejectDuplicates(): void {
+    const dups = this.db
+      .prepare(
+        `SELECT o.oid, o.pid, o.offer_id, o.line FROM offers o
+         JOIN (SELECT offer_id, min(oid) AS first FROM offers GROUP BY offer_id HAVING count(*) > 1) d
+           ON d.offer_id = o.offer_id AND o.oid <> d.first
+         ORDER BY o.oid`,
+      )
+      .all() as { oid: number; pid: number; offer_id: string; line: number }[];
+    if (dups.length === 0) return;
+    const firstLine = this.db.prepare('SELECT line FROM offers WHERE offer_id = ? ORDER BY oid LIMIT 1');
+    const del = this.db.prepare('DELETE FROM offers WHERE oid = ?');
+    const orphan = this.db.prepare('DELETE FROM products WHERE pid = ? AND NOT EXISTS (SELECT 1 FROM offers WHERE pid = ?)');
+    for (const d of dups) {
+      const first = firstLine.get(d.offer_id) as { line: number } | undefined;
+      del.run(d.oid);
+      this.#orphansRemoved += orphan.run(d.pid, d.pid).changes;
+      this.#duplicates++;
+      this.#rejected++;
+      this.#rejectsByCode.RECORD_DUPLICATE_ID = (this.#rejectsByCode.RECORD_DUPLICATE_ID ?? 0) + 1;
+      this.#insertReject.run(
+        d.line,
+        null,
+        null,
+        'id',
+        'RECORD_DUPLICATE_ID',
+        `offer id ${JSON.stringify(d.offer_id)} already appears at line ${first?.line ?? '?'}; the first occurrence was kept`,
+        d.offer_id.slice(0, REJECT_RAW_MAX),
+      );
+    }
+  }
+}
+
+function attrsJson(attrs: Readonly<Record<string, string>> | undefined): string | null {
+  if (attrs === undefined) return null;
+  for (const _ in attrs) return JSON.stringify(attrs);
+  return null;
+}

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { formatPrice, parsePrice } from '../../src/money.js';
+
+test('merchant price spellings parse to minor units', () => {
+  const cases: [string, string | undefined, number, string | undefined][] = [
+    ['19.99', 'EUR', 1999, 'EUR'],
+    ['19,99 €', undefined, 1999, 'EUR'],
+    ['1 299,00', 'EUR', 129900, 'EUR'],
+    ['1.299,00 EUR', undefined, 129900, 'EUR'],
+    ['15.00 USD', 'EUR', 1500, 'USD'],
+    ['EUR 15', undefined, 1500, 'EUR'],
+    ['52', 'USD', 5200, 'USD'],
+    ['1.299.000', 'EUR', 129900000, 'EUR'],
+    ['0.005', 'EUR', 1, 'EUR'],
+    ['1500', 'JPY', 1500, 'JPY'],
+  ];
+  for (const [text, dflt, minor, currency] of cases) {
+    assert.deepEqual(parsePrice(text, dflt), { minor, currency }, text);
+  }
+});
+
+test('non-prices are undefined', () => {
+  for (const t of ['', 'abc', '12a', '--1', '1,2,3x']) assert.equal(parsePrice(t, 'EUR'), undefined, t);
+});
+
+test('format then parse is the identity on minor units', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1e12 }), fc.constantFrom('EUR', 'JPY', 'KWD', 'USD'), (minor, cur) => {
+      const back = parsePrice(formatPrice(minor, cur), undefined);
+      assert.deepEqual(back, { minor, currency: cur });
+    }),
+  );
+});
