@@ -29,6 +29,12 @@ export interface ProfileContext {
    * parameters; never text from the source concatenated into SQL.
    */
   db: StagingDb;
+  /**
+   * Reads a small companion file next to the source (same directory), for formats spread over
+   * several files such as PrestaShop's demo data XML; undefined when there is none or the source
+   * is not a local file. Bounded: meant for lookup tables, never for the record stream.
+   */
+  readSibling(relativePath: string): Buffer | undefined;
 }
 
 /** An XML element collected whole (a record element and everything inside it). */
