@@ -13,6 +13,8 @@ export interface ProfileSink {
   /** Stores a product; returns its pid for `offer()`. */
   product(p: ProductInput): number;
   offer(pid: number, o: OfferInput, line: number): void;
+  /** A flat record (one product, one offer) stored as one row: use this for row-per-offer sources. */
+  standaloneOffer(p: ProductInput, o: OfferInput, line: number): void;
   /** A record that is valid but lists nothing itself (a configurable parent row). */
   acceptWithoutOffer(): void;
   reject(r: RejectInput): void;

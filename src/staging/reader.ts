@@ -47,14 +47,16 @@ export interface StagedOffer {
 export const STAGED_OFFER_SQL = `
 SELECT o.oid AS oid, o.offer_id AS id, o.group_id AS groupId, p.product_key AS productKey,
   coalesce(o.title, p.title) AS title, coalesce(o.description, p.description) AS description,
-  p.brand AS brand, p.category AS category, p.google_category AS googleCategory,
-  coalesce(o.link, p.link) AS link, coalesce(o.image, p.image) AS image, p.additional_images AS additionalImages,
+  coalesce(o.brand, p.brand) AS brand, coalesce(o.category, p.category) AS category,
+  coalesce(o.google_category, p.google_category) AS googleCategory,
+  coalesce(o.link, p.link) AS link, coalesce(o.image, p.image) AS image,
+  coalesce(o.additional_images, p.additional_images) AS additionalImages,
   o.price AS price, o.sale_price AS salePrice, o.currency AS currency, o.availability AS availability,
   o.quantity AS quantity, o.gtin AS gtin, o.mpn AS mpn, o.condition AS condition, o.color AS color, o.size AS size,
   o.gender AS gender, o.age_group AS ageGroup, o.material AS material, o.shipping_price AS shippingPrice,
   o.departure_date AS departureDate, o.nights AS nights, o.room AS room, o.board AS board, o.seats AS seats,
   p.attrs AS productAttrs, o.attrs AS offerAttrs, o.line AS line
-FROM offers o JOIN products p ON p.pid = o.pid
+FROM offers o LEFT JOIN products p ON p.pid = o.pid
 WHERE o.oid >= ? AND o.oid <= ?
 ORDER BY o.oid`;
 

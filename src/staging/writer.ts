@@ -85,15 +85,32 @@ export class StagingWriter {
 
   /** Stores an accepted offer of product `pid`; `line` is the record's source line. */
   offer(pid: number, o: OfferInput, line: number): void {
+    this.#writeOffer(pid, undefined, o, line);
+  }
+
+  /**
+   * Stores a flat record (one product, one offer) as a single row: the product content goes into
+   * the offer's own columns. Offer fields win where both are set.
+   */
+  standaloneOffer(p: ProductInput, o: OfferInput, line: number): void {
+    this.#writeOffer(null, p, o, line);
+  }
+
+  #writeOffer(pid: number | null, p: ProductInput | undefined, o: OfferInput, line: number): void {
+    const images = p?.additionalImages;
     this.#insertOffer.run(
       ++this.#oid,
       pid,
       o.id,
-      o.groupId ?? null,
-      o.title ?? null,
-      o.description ?? null,
-      o.link ?? null,
-      o.image ?? null,
+      o.groupId ?? p?.key ?? null,
+      o.title ?? p?.title ?? null,
+      o.description ?? p?.description ?? null,
+      p?.brand ?? null,
+      p?.category ?? null,
+      p?.googleCategory ?? null,
+      o.link ?? p?.link ?? null,
+      o.image ?? p?.image ?? null,
+      images && images.length > 0 ? images.join('\n') : null,
       o.price,
       o.salePrice ?? null,
       o.currency,
@@ -113,7 +130,7 @@ export class StagingWriter {
       o.room ?? null,
       o.board ?? null,
       o.seats ?? null,
-      attrsJson(o.attrs),
+      attrsJson(p?.attrs === undefined ? o.attrs : o.attrs === undefined ? p.attrs : { ...p.attrs, ...o.attrs }),
       line,
     );
     this.#tick();
@@ -211,15 +228,16 @@ export class StagingWriter {
            ON d.offer_id = o.offer_id AND o.oid <> d.first
          ORDER BY o.oid`,
       )
-      .all() as { oid: number; pid: number; offer_id: string; line: number }[];
+      .all() as { oid: number; pid: number | null; offer_id: string; line: number }[];
     if (dups.length === 0) return;
     const firstLine = this.db.prepare('SELECT line FROM offers WHERE offer_id = ? ORDER BY oid LIMIT 1');
     const del = this.db.prepare('DELETE FROM offers WHERE oid = ?');
     const orphan = this.db.prepare('DELETE FROM products WHERE pid = ? AND NOT EXISTS (SELECT 1 FROM offers WHERE pid = ?)');
+    // Standalone offers have pid NULL: deleting them orphans nothing.
     for (const d of dups) {
       const first = firstLine.get(d.offer_id) as { line: number } | undefined;
       del.run(d.oid);
-      this.#orphansRemoved += orphan.run(d.pid, d.pid).changes;
+      if (d.pid !== null) this.#orphansRemoved += orphan.run(d.pid, d.pid).changes;
       this.#duplicates++;
       this.#rejected++;
       this.#rejectsByCode.RECORD_DUPLICATE_ID = (this.#rejectsByCode.RECORD_DUPLICATE_ID ?? 0) + 1;
