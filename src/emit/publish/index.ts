@@ -1,0 +1,8 @@
+export { publishFeed, writeManifest, listVersionSequences, type PublishInput, type PublishResult, type PublishStep } from './publish.js';
+export { rollbackFeed, listFeedVersions, type RollbackInput, type KeptVersion } from './rollback.js';
+export { readManifest, manifestPath, manifestName, MANIFEST_FORMAT, type FeedManifest, type ManifestFile } from './manifest.js';
+export { checkPublishGate, type GateInput } from './gate.js';
+export { planFiles, numberedFileName, type PartFile, type FeedLimits, type PlannedFile } from './split.js';
+export { gzipMember, isGzipMember, gzipFileName, DEFAULT_GZIP_LEVEL } from './gzip-members.js';
+export { concatPieces, type FeedPiece, type ConcatResult } from './concat.js';
+export { fsyncDir, removeStaleTemps } from './durable-fs.js';
