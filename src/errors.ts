@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   // ingest
   FEEDMILL_PROFILE_UNKNOWN: 'no such source profile',
   FEEDMILL_PROFILE_MISMATCH: 'the source does not have the shape the profile expects',
+  FEEDMILL_PROFILE_OPTION_UNKNOWN: 'a profile option key is not one that profile takes (often misspelled)',
+  FEEDMILL_PROFILE_OPTION_INVALID: 'a profile option value is malformed (e.g. a base URL that is not http(s))',
   FEEDMILL_INGEST_REJECT_LIMIT: 'more records were rejected than the reject limit allows',
   FEEDMILL_INGEST_NO_RECORDS: 'the source held no accepted record',
   FEEDMILL_INGEST_ABORTED: 'the ingest was canceled',
@@ -64,6 +66,8 @@ export const ERROR_CODES = {
   FEEDMILL_SCHEDULE_INVALID: 'a cron expression or time zone is invalid',
   FEEDMILL_SCHEDULE_UNKNOWN: 'no such schedule',
   FEEDMILL_REMOTE_UNAVAILABLE: 'a remote service is down or timed out (retryable)',
+  FEEDMILL_TASK_CANCELED: 'the task was canceled, or its bot stopped, while it ran',
+  FEEDMILL_TASK_INVALID: 'a task, its parameters or a store option are malformed',
   // server
   FEEDMILL_HTTP_UNAUTHORIZED: 'a token is missing or wrong',
   FEEDMILL_HTTP_FORBIDDEN: 'the token does not open this resource',
@@ -75,6 +79,9 @@ export const ERROR_CODES = {
   FEEDMILL_TOKEN_UNKNOWN: 'no such token',
   // deploy / doctor
   FEEDMILL_DOCTOR_FAILED: 'the machine does not meet the profile; the report says what to fix',
+  // bench (generator, zip writer, harness)
+  FEEDMILL_BENCH_OPTION: 'a generator, zip writer or bench harness option is missing or invalid',
+  FEEDMILL_BENCH_FAILED: 'a benchmark script failed or reported counts that differ from its data',
   // anything else
   FEEDMILL_INTERNAL: 'a bug: please report it with the details',
 } as const;
