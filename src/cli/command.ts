@@ -30,6 +30,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: OptionSpec;
+  /** Long-running services (serve, worker) log at info by default; one-shot commands at warn. */
+  daemon?: boolean;
   /** Returns the process exit code. */
   run(ctx: CommandContext): Promise<number>;
 }

@@ -70,7 +70,12 @@ async function runCommand(command: Command, argv: string[], io: CommandIo): Prom
     io.stdout.write(`usage: ${command.usage}\n\n${command.summary}\n`);
     return 0;
   }
-  const overrides: ConfigOverrides = { dataDir: dataDir as string | undefined, stagingDir: stagingDir as string | undefined, logLevel: logLevel as string | undefined };
+  const quiet = command.daemon !== true && process.env.FEEDMILL_LOG_LEVEL === undefined ? 'warn' : undefined;
+  const overrides: ConfigOverrides = {
+    dataDir: dataDir as string | undefined,
+    stagingDir: stagingDir as string | undefined,
+    logLevel: (logLevel as string | undefined) ?? quiet,
+  };
   const config = loadConfig(overrides);
   const log = createLogger(config.logLevel).child({ command: command.name });
   return command.run({ config, log, io, values, positionals: parsed.positionals, json: json === true });

@@ -37,6 +37,10 @@ export interface ProfileContext {
    * is not a local file. Bounded: meant for lookup tables, never for the record stream.
    */
   readSibling(relativePath: string): Buffer | undefined;
+  /** `key=value` options given for the profile (`--profile-option k=v`); a profile validates its own. */
+  options?: Readonly<Record<string, string>>;
+  /** XML sources: the root element, for settings it carries (e.g. the tour catalog's currency). */
+  xmlRoot?: { name: string; attrs: Readonly<Record<string, string>> };
 }
 
 /** An XML element collected whole (a record element and everything inside it). */

@@ -1,4 +1,6 @@
 /** The command list; each command lives in its own file next to this one. */
 import type { Command } from '../command.js';
+import { ingestCommand } from './ingest.js';
+import { rejectsCommand } from './rejects.js';
 
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [ingestCommand, rejectsCommand];

@@ -1,0 +1,226 @@
+/**
+ * Containers, detected by magic bytes (never by extension): plain, gzip, zip.
+ *
+ * Decompression is streamed and counted: a gzip or zip entry that inflates past the cap is stopped
+ * (FEEDMILL_ARCHIVE_TOO_LARGE) whatever its header declares, and a zip entry that inflates past its
+ * own declared size is corrupt. Nothing is ever extracted to disk.
+ */
+import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import StreamZip from 'node-stream-zip';
+import { FeedmillError } from '../errors.js';
+
+export type ContainerKind = 'plain' | 'gzip' | 'zip';
+
+export interface OpenedContainer {
+  kind: ContainerKind;
+  /** For zip: the entry read; for gzip: the file name with .gz removed. */
+  entryName: string | undefined;
+  /** Decompressed bytes. */
+  stream: Readable;
+  /** Compressed bytes read so far from the file (for progress against the file size). */
+  compressedBytesRead(): number;
+  close(): Promise<void>;
+}
+
+const READ_CHUNK = 1024 * 1024;
+
+/** Folder and file names that archivers add beside the real content. */
+const JUNK = [/^__MACOSX\//, /(^|\/)\.DS_Store$/, /(^|\/)\._/, /(^|\/)Thumbs\.db$/i, /(^|\/)desktop\.ini$/i];
+
+export async function sniffContainer(path: string): Promise<ContainerKind> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+    if (bytesRead >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5 || head[2] === 7)) return 'zip';
+    if (bytesRead >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) throw unsupported('bzip2');
+    if (bytesRead >= 4 && head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a && head[3] === 0x58) throw unsupported('xz');
+    if (bytesRead >= 4 && head[0] === 0x37 && head[1] === 0x7a && head[2] === 0xbc && head[3] === 0xaf) throw unsupported('7z');
+    return 'plain';
+  } finally {
+    await fh.close();
+  }
+}
+
+function unsupported(kind: string): FeedmillError {
+  return new FeedmillError('FEEDMILL_FORMAT_UNKNOWN', `the source is a ${kind} archive; compress catalogs with gzip or zip instead`, { container: kind });
+}
+
+export async function openContainer(path: string, maxInflatedBytes: number): Promise<OpenedContainer> {
+  const kind = await sniffContainer(path);
+  if (kind === 'zip') return openZip(path, maxInflatedBytes);
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const counter = new ByteCounter();
+  if (kind === 'plain') {
+    pipeline(file, counter).catch(() => {}); // errors surface on `counter`, which the reader consumes
+    return { kind, entryName: undefined, stream: counter, compressedBytesRead: () => counter.bytes, close: async () => void counter.destroy() };
+  }
+  // Node's gunzip reads multi-member files (RFC 1952) as one stream, as feedmill's own feeds are written.
+  const gunzip = createGunzip({ chunkSize: READ_CHUNK });
+  const cap = new InflateCap(maxInflatedBytes, undefined, 'gzip');
+  pipeline(file, counter, gunzip, cap).catch((e: Error) => {
+    if (!cap.destroyed) cap.destroy(e instanceof FeedmillError ? e : wrapZlib(e));
+  });
+  gunzip.on('error', (e) => cap.destroy(e instanceof FeedmillError ? e : wrapZlib(e)));
+  const base = path.split(/[\\/]/).pop() ?? path;
+  return {
+    kind,
+    entryName: base.replace(/\.gz$/i, ''),
+    stream: cap,
+    compressedBytesRead: () => counter.bytes,
+    close: async () => void cap.destroy(),
+  };
+}
+
+/** Counts the bytes that pass, without switching anything into flowing mode. */
+class ByteCounter extends Transform {
+  bytes = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+}
+
+function wrapZlib(e: Error): FeedmillError {
+  return new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the gzip data is damaged or truncated (${e.message}); upload the file again`, {}, { cause: e });
+}
+
+/** Counts inflated bytes; fails past the cap, or past a declared entry size (a lying zip header). */
+class InflateCap extends Transform {
+  #seen = 0;
+
+  get inflated(): number {
+    return this.#seen;
+  }
+
+  readonly #cap: number;
+  readonly #declared: number | undefined;
+  readonly #what: string;
+
+  constructor(cap: number, declared: number | undefined, what: string) {
+    super();
+    this.#cap = cap;
+    this.#declared = declared;
+    this.#what = what;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.#seen += chunk.length;
+    if (this.#seen > this.#cap) {
+      cb(
+        new FeedmillError(
+          'FEEDMILL_ARCHIVE_TOO_LARGE',
+          `the ${this.#what} inflates past ${this.#cap} bytes (a compression bomb?); raise FEEDMILL_MAX_INFLATED_BYTES if the catalog is really that large`,
+          { cap: this.#cap, inflated: this.#seen },
+        ),
+      );
+      return;
+    }
+    if (this.#declared !== undefined && this.#seen > this.#declared) {
+      cb(
+        new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip entry inflates past its declared size of ${this.#declared} bytes: the archive is corrupt or forged`, {
+          declared: this.#declared,
+          inflated: this.#seen,
+        }),
+      );
+      return;
+    }
+    cb(null, chunk);
+  }
+}
+
+interface ZipEntryLike {
+  name: string;
+  isDirectory: boolean;
+  encrypted: boolean;
+  size: number;
+  compressedSize: number;
+}
+
+/** Picks the one catalog entry of an archive, or explains why it cannot. Exported for tests. */
+export function chooseZipEntry(entries: readonly ZipEntryLike[]): ZipEntryLike {
+  const files = entries.filter((e) => !e.isDirectory && !e.name.endsWith('/'));
+  for (const e of files) {
+    if (isUnsafeName(e.name)) {
+      throw new FeedmillError('FEEDMILL_ARCHIVE_UNSAFE_PATH', `the zip entry ${JSON.stringify(e.name)} has an absolute or climbing path; rebuild the archive with plain names`, {
+        entry: e.name,
+      });
+    }
+  }
+  const candidates = files.filter((e) => !JUNK.some((j) => j.test(e.name)));
+  if (candidates.length === 0) {
+    throw new FeedmillError('FEEDMILL_ARCHIVE_NO_CATALOG', 'the zip archive holds no catalog file', { entries: files.map((e) => e.name).slice(0, 50) });
+  }
+  if (candidates.length > 1) {
+    const names = candidates.map((e) => e.name);
+    throw new FeedmillError(
+      'FEEDMILL_ARCHIVE_AMBIGUOUS',
+      `the zip archive holds ${names.length} files (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}); put exactly one catalog in it`,
+      { entries: names.slice(0, 100) },
+    );
+  }
+  const entry = candidates[0] as ZipEntryLike;
+  if (entry.encrypted) {
+    throw new FeedmillError('FEEDMILL_ARCHIVE_ENCRYPTED', `the zip entry ${entry.name} is encrypted; upload it without a password`, { entry: entry.name });
+  }
+  return entry;
+}
+
+function isUnsafeName(name: string): boolean {
+  if (name.includes('\0')) return true;
+  const n = name.replaceAll('\\', '/');
+  if (n.startsWith('/') || /^[a-zA-Z]:/.test(n)) return true;
+  return n.split('/').some((seg) => seg === '..');
+}
+
+async function openZip(path: string, maxInflatedBytes: number): Promise<OpenedContainer> {
+  let zip: InstanceType<typeof StreamZip.async>;
+  let entries: Record<string, ZipEntryLike>;
+  try {
+    zip = new StreamZip.async({ file: path, storeEntries: true, skipEntryNameValidation: true });
+    entries = (await zip.entries()) as unknown as Record<string, ZipEntryLike>;
+  } catch (e) {
+    throw new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip archive cannot be read (${(e as Error).message}); upload it again`, {}, { cause: e });
+  }
+  let entry: ZipEntryLike;
+  try {
+    entry = chooseZipEntry(Object.values(entries));
+  } catch (e) {
+    await zip.close();
+    throw e;
+  }
+  let raw: NodeJS.ReadableStream;
+  try {
+    raw = await zip.stream(entry.name);
+  } catch (e) {
+    await zip.close();
+    throw new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip entry ${entry.name} cannot be read (${(e as Error).message})`, { entry: entry.name }, { cause: e });
+  }
+  const capped = new InflateCap(maxInflatedBytes, entry.size, 'zip entry');
+  (raw as Readable).on('error', (e) =>
+    capped.destroy(
+      e instanceof FeedmillError
+        ? e
+        : new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip entry ${entry.name} is damaged (${e.message})`, { entry: entry.name }, { cause: e }),
+    ),
+  );
+  (raw as Readable).pipe(capped);
+  // The entry's compressed bytes are read in order: progress is the inflated share times the ratio.
+  const ratio = entry.size > 0 ? entry.compressedSize / entry.size : 1;
+  return {
+    kind: 'zip',
+    entryName: entry.name,
+    stream: capped,
+    compressedBytesRead: () => Math.round(capped.inflated * ratio),
+    close: async () => {
+      capped.destroy();
+      await zip.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Text encodings: UTF-8 (with or without BOM), UTF-16 LE/BE, Windows-1252 / ISO-8859-1.
+ *
+ * Detection, in order: a BOM; zero bytes in the UTF-16 pattern; an explicit choice or an XML
+ * declaration's `encoding=`; otherwise UTF-8 when the first chunk is valid UTF-8, else Windows-1252
+ * (the common case: French Excel exports). UTF-8 and UTF-16 are decoded in fatal mode, so invalid
+ * bytes later in the file fail it with their byte offset instead of slipping in as U+FFFD.
+ */
+import { FeedmillError } from '../errors.js';
+
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+const ALIASES: Record<string, TextEncodingName> = {
+  'utf-8': 'utf-8', utf8: 'utf-8',
+  'utf-16': 'utf-16le', 'utf-16le': 'utf-16le', 'utf-16be': 'utf-16be',
+  // WHATWG maps ISO-8859-1 and ASCII to Windows-1252, a superset for every printable byte.
+  'windows-1252': 'windows-1252', cp1252: 'windows-1252', 'iso-8859-1': 'windows-1252', latin1: 'windows-1252',
+  'iso-8859-15': 'windows-1252', 'us-ascii': 'windows-1252', ascii: 'windows-1252',
+};
+
+export function normalizeEncoding(name: string): TextEncodingName {
+  const e = ALIASES[name.trim().toLowerCase()];
+  if (e === undefined) {
+    throw new FeedmillError('FEEDMILL_ENCODING_INVALID', `encoding ${JSON.stringify(name)} is not supported; use utf-8, utf-16le, utf-16be or windows-1252`, {
+      encoding: name,
+    });
+  }
+  return e;
+}
+
+export interface DetectedEncoding {
+  encoding: TextEncodingName;
+  /** Bytes of BOM to skip. */
+  bom: number;
+}
+
+export function detectEncoding(head: Buffer, explicit?: string): DetectedEncoding {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
+  if (explicit !== undefined) return { encoding: normalizeEncoding(explicit), bom: 0 };
+  // UTF-16 without BOM: ASCII text leaves every other byte zero.
+  const n = Math.min(head.length, 512) & ~1;
+  if (n >= 4) {
+    let evenZero = 0;
+    let oddZero = 0;
+    for (let i = 0; i < n; i += 2) {
+      if (head[i] === 0) evenZero++;
+      if (head[i + 1] === 0) oddZero++;
+    }
+    if (oddZero > n / 4 && evenZero === 0) return { encoding: 'utf-16le', bom: 0 };
+    if (evenZero > n / 4 && oddZero === 0) return { encoding: 'utf-16be', bom: 0 };
+  }
+  const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head.subarray(0, 200).toString('latin1'));
+  if (declared?.[1] !== undefined) return { encoding: normalizeEncoding(declared[1]), bom: 0 };
+  return { encoding: firstInvalidUtf8(head, true) === -1 ? 'utf-8' : 'windows-1252', bom: 0 };
+}
+
+/**
+ * Offset of the first byte that is not valid UTF-8, or -1. With `allowTruncatedEnd`, a multi-byte
+ * sequence cut by the end of the buffer is not an error (the next chunk completes it).
+ */
+export function firstInvalidUtf8(buf: Buffer, allowTruncatedEnd: boolean): number {
+  const len = buf.length;
+  let i = 0;
+  while (i < len) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    if (i + need >= len) {
+      // The sequence is cut by the end of the buffer.
+      if (!allowTruncatedEnd) return i;
+      for (let k = i + 1; k < len; k++) if (((buf[k] as number) & 0xc0) !== 0x80) return i;
+      return -1;
+    }
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = buf[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** A streaming decoder that reports the byte offset of invalid input. */
+export class StreamDecoder {
+  readonly encoding: TextEncodingName;
+  readonly #decoder: InstanceType<typeof TextDecoder>;
+  #bytes = 0;
+  #skip: number;
+
+  constructor(detected: DetectedEncoding) {
+    this.encoding = detected.encoding;
+    this.#skip = detected.bom;
+    this.#decoder = new TextDecoder(detected.encoding, { fatal: detected.encoding !== 'windows-1252', ignoreBOM: true });
+  }
+
+  /** Bytes consumed so far (including the BOM). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  decode(chunk: Buffer): string {
+    let input = chunk;
+    if (this.#skip > 0) {
+      const n = Math.min(this.#skip, input.length);
+      input = input.subarray(n);
+      this.#skip -= n;
+    }
+    const start = this.#bytes;
+    this.#bytes += chunk.length;
+    try {
+      return this.#decoder.decode(input, { stream: true });
+    } catch (e) {
+      throw this.#invalid(input, start + (chunk.length - input.length), e);
+    }
+  }
+
+  end(): string {
+    try {
+      return this.#decoder.decode();
+    } catch (e) {
+      throw this.#invalid(Buffer.alloc(0), this.#bytes, e);
+    }
+  }
+
+  #invalid(chunk: Buffer, chunkStart: number, cause: unknown): FeedmillError {
+    const at = this.encoding === 'utf-8' ? firstInvalidUtf8(chunk, true) : -1;
+    const offset = at === -1 ? chunkStart : chunkStart + at;
+    return new FeedmillError(
+      'FEEDMILL_ENCODING_INVALID',
+      `the bytes at offset ${offset} are not valid ${this.encoding}: the file mixes encodings; re-export it in UTF-8, or pass --encoding windows-1252 if it is a Windows export`,
+      { encoding: this.encoding, byteOffset: offset },
+      { cause },
+    );
+  }
+}

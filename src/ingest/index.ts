@@ -1,0 +1,7 @@
+export { ingestFile, ingestSource, type IngestOptions, type IngestResult, type IngestProgress } from './ingest.js';
+export { downloadSource, isUrl, redactUrl } from './download.js';
+export { findProfile, selectCsvProfile, selectXmlProfile } from './select-profile.js';
+export { PROFILES } from './profiles/index.js';
+export { CsvEngine, type CsvDialect } from './csv/engine.js';
+export { XmlEngine } from './xml/engine.js';
+export type { Profile, ProfileContext, ProfileSink, CsvMapper, XmlMapper, XmlNode } from './profile.js';

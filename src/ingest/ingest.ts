@@ -1,0 +1,261 @@
+/**
+ * The ingest stage: one source → one new catalog version in staging, or a coded error and the
+ * previous version untouched.
+ *
+ * One pass, pulled chunk by chunk (so memory is bounded by a chunk and a record whatever the file
+ * size): container → decoder → CSV or XML engine → profile mapper → staging writer. The staging file
+ * is written under a temporary name and swapped in by CatalogVersions only when complete.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dataPaths, type Config } from '../config.js';
+import type { AppDb } from '../db/index.js';
+import { FeedmillError, toFeedmillError } from '../errors.js';
+import { CatalogRegistry } from '../catalogs/index.js';
+import { CatalogVersions, StagingWriter, type LoadCounts } from '../staging/index.js';
+import { silentLogger, type Logger } from '../log.js';
+import { assertName } from '../names.js';
+import { openContainer } from './container.js';
+import { downloadSource, isUrl } from './download.js';
+import { detectEncoding, StreamDecoder } from './decode.js';
+import { CsvEngine } from './csv/engine.js';
+import { XmlEngine } from './xml/engine.js';
+import { assertHeader, sniffDialect, sniffFormat, type SourceFormat } from './sniff.js';
+import type { CsvMapper, ProfileContext, XmlMapper } from './profile.js';
+import { selectCsvProfile, selectXmlProfile } from './select-profile.js';
+import { REJECT_RAW_MAX } from '../model.js';
+
+export interface IngestOptions {
+  config: Config;
+  db: AppDb;
+  catalog: string;
+  /** A local file path (URLs are downloaded first by `fetchSource`). */
+  source: string;
+  /** Profile name or 'auto' (default: the catalog's profile, else auto). */
+  profile?: string | undefined;
+  /** key=value options of the profile (e.g. magento2 base-url). */
+  profileOptions?: Readonly<Record<string, string>> | undefined;
+  /** Currency of prices that carry none. */
+  currency?: string | undefined;
+  /** Force an encoding instead of detecting it. */
+  encoding?: string | undefined;
+  /** Force a CSV delimiter instead of sniffing it. */
+  delimiter?: string | undefined;
+  rejectLimit?: number | undefined;
+  /** Create the catalog when it does not exist (the CLI does; the server does not). */
+  createCatalog?: boolean | undefined;
+  /** The name to record for the source (an upload's original name). */
+  sourceName?: string | undefined;
+  signal?: AbortSignal | undefined;
+  progress?: ((p: IngestProgress) => void) | undefined;
+  log?: Logger | undefined;
+}
+
+export interface IngestProgress {
+  bytesRead: number;
+  totalBytes: number;
+  records: number;
+}
+
+export interface IngestResult extends LoadCounts {
+  catalog: string;
+  version: number;
+  profile: string;
+  format: SourceFormat;
+  container: string;
+  encoding: string;
+  /** Size of the source file as stored (compressed). */
+  bytes: number;
+  seconds: number;
+}
+
+/** The first chunk must be at least this large to sniff encoding, format and CSV dialect reliably. */
+const SNIFF_BYTES = 64 * 1024;
+/** Progress callbacks at most every this many records. */
+const PROGRESS_EVERY = 50_000;
+
+export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
+  const started = process.hrtime.bigint();
+  const log = (opts.log ?? silentLogger).child({ catalog: opts.catalog, stage: 'ingest' });
+  assertName(opts.catalog, 'catalog');
+  const sourcePath = resolve(opts.source);
+  const info = await stat(sourcePath).catch((e: unknown) => {
+    throw new FeedmillError('FEEDMILL_SOURCE_NOT_FOUND', `cannot read the source ${opts.source}: ${(e as Error).message}`, { source: opts.source }, { cause: e });
+  });
+  if (!info.isFile()) throw new FeedmillError('FEEDMILL_SOURCE_NOT_FOUND', `the source ${opts.source} is not a file`, { source: opts.source });
+  if (info.size === 0) throw new FeedmillError('FEEDMILL_SOURCE_EMPTY', `the source ${opts.source} is empty; check that the export did not fail`, { source: opts.source });
+
+  const registry = new CatalogRegistry(opts.db);
+  let catalog = registry.find(opts.catalog);
+  if (!catalog) {
+    if (!opts.createCatalog) registry.get(opts.catalog); // throws FEEDMILL_CATALOG_UNKNOWN
+    catalog = registry.add({ name: opts.catalog, profile: opts.profile ?? 'auto', currency: opts.currency ?? null });
+  }
+  const profileName = opts.profile ?? catalog.profile;
+  const currency = opts.currency ?? catalog.currency ?? 'EUR';
+  const versions = new CatalogVersions(opts.db, opts.config);
+  const version = versions.begin(opts.catalog, { sourcePath, sourceName: opts.sourceName ?? basename(sourcePath), profile: profileName });
+  log.info('ingest started', { version: version.version, source: basename(sourcePath), bytes: info.size });
+
+  const writer = new StagingWriter(version.loadingPath, { rejectLimit: opts.rejectLimit ?? opts.config.rejectLimit });
+  const container = await openContainer(sourcePath, opts.config.maxInflatedBytes).catch((e: unknown) => {
+    writer.abort();
+    versions.fail(version, toFeedmillError(e));
+    throw e;
+  });
+  const ctx: ProfileContext = {
+    defaultCurrency: currency,
+    sourceName: opts.sourceName ?? basename(sourcePath),
+    db: writer.db,
+    readSibling: (rel) => readSibling(dirname(sourcePath), rel),
+    options: opts.profileOptions ?? {},
+  };
+  let chosenProfile = profileName;
+  let format: SourceFormat = 'csv';
+  let encoding = '';
+  try {
+    let decoder: StreamDecoder | undefined;
+    let push: ((text: string) => void) | undefined;
+    let finish: (() => CsvMapper | XmlMapper | undefined) | undefined;
+    let records = (): number => 0;
+    let pendingHead: Buffer | undefined;
+    let nextProgress = PROGRESS_EVERY;
+    for await (const raw of container.stream as AsyncIterable<Buffer>) {
+      if (opts.signal?.aborted) throw new FeedmillError('FEEDMILL_INGEST_ABORTED', 'the ingest was canceled', { catalog: opts.catalog });
+      let chunk = raw;
+      if (decoder === undefined) {
+        // Gather enough bytes to sniff encoding, format and dialect from one sample.
+        pendingHead = pendingHead ? Buffer.concat([pendingHead, chunk]) : chunk;
+        if (pendingHead.length < SNIFF_BYTES) continue;
+        chunk = pendingHead;
+        pendingHead = undefined;
+        ({ decoder, push, finish, records } = start(chunk));
+      }
+      push?.((decoder as StreamDecoder).decode(chunk));
+      if (records() >= nextProgress) {
+        nextProgress = records() + PROGRESS_EVERY;
+        opts.progress?.({ bytesRead: container.compressedBytesRead(), totalBytes: info.size, records: records() });
+      }
+    }
+    if (decoder === undefined) {
+      if (pendingHead === undefined || pendingHead.length === 0) {
+        throw new FeedmillError('FEEDMILL_SOURCE_EMPTY', `the source ${ctx.sourceName} holds no data once decompressed`, { source: ctx.sourceName });
+      }
+      ({ decoder, push, finish, records } = start(pendingHead));
+      push?.(decoder.decode(pendingHead));
+    }
+    push?.(decoder.end());
+    const mapper = finish?.();
+    const counts = writer.finish(mapper?.finish ? (db) => mapper.finish?.(db) : undefined);
+    opts.progress?.({ bytesRead: info.size, totalBytes: info.size, records: records() });
+    if (counts.accepted === 0) {
+      throw new FeedmillError(
+        'FEEDMILL_INGEST_NO_RECORDS',
+        `no record of ${ctx.sourceName} was accepted (${counts.rejected} rejected: ${summarize(counts.rejectsByCode)}); the previous version stays current`,
+        { seen: counts.seen, rejected: counts.rejected, rejectsByCode: counts.rejectsByCode },
+      );
+    }
+    versions.describe(version, { format, container: container.kind, encoding, profile: chosenProfile });
+    versions.commit(version, counts);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    log.info('ingest done', { version: version.version, ...counts, seconds });
+    return {
+      catalog: opts.catalog,
+      version: version.version,
+      profile: chosenProfile,
+      format,
+      container: container.kind,
+      encoding,
+      bytes: info.size,
+      seconds,
+      ...counts,
+    };
+  } catch (e) {
+    const err = toFeedmillError(e);
+    writer.abort();
+    versions.fail(version, err);
+    log.warn('ingest failed', { version: version.version, code: err.code, error: err.message });
+    throw err;
+  } finally {
+    await container.close();
+  }
+
+  function start(head: Buffer) {
+    const detected = detectEncoding(head, opts.encoding);
+    const decoder = new StreamDecoder(detected);
+    encoding = detected.encoding;
+    const sample = new TextDecoder(detected.encoding, { ignoreBOM: false }).decode(head.subarray(0, SNIFF_BYTES));
+    format = sniffFormat(sample);
+    if (format === 'xml') {
+      const engine = new XmlEngine((name, attrs) => {
+        const chosen = selectXmlProfile(profileName, name, attrs);
+        chosenProfile = chosen.name;
+        return (chosen.xml as NonNullable<typeof chosen.xml>)(name, { ...ctx, xmlRoot: { name, attrs } });
+      }, writer);
+      return { decoder, push: (t: string) => engine.push(t), finish: () => (engine.end(), engine.mapper), records: () => engine.records };
+    }
+    const dialect = sniffDialect(sample, opts.delimiter);
+    let mapper: CsvMapper | undefined;
+    let width = 0;
+    const engine = new CsvEngine(dialect, (fields, line, byteOffset, raw) => {
+      if (mapper === undefined) {
+        assertHeader(fields, line);
+        const chosen = selectCsvProfile(profileName, fields);
+        chosenProfile = chosen.name;
+        mapper = (chosen.csv as NonNullable<typeof chosen.csv>)(fields, ctx);
+        width = fields.length;
+        return;
+      }
+      if (fields.length !== width) {
+        // Trailing empty fields (a stray delimiter at the line end) are harmless; anything else is not.
+        while (fields.length > width && fields[fields.length - 1] === '') fields.pop();
+        if (fields.length !== width) {
+          writer.reject({
+            line,
+            byteOffset,
+            code: 'RECORD_COLUMN_COUNT',
+            message: `the row has ${fields.length} fields where the header has ${width}; a delimiter or quote is probably missing`,
+            raw: raw.slice(0, REJECT_RAW_MAX),
+          });
+          return;
+        }
+      }
+      mapper.row(fields, { line, byteOffset }, writer);
+    });
+    return {
+      decoder,
+      push: (t: string) => engine.push(t),
+      finish: () => {
+        engine.end();
+        if (mapper === undefined) throw new FeedmillError('FEEDMILL_CSV_NO_HEADER', `${ctx.sourceName} has no header row`, {});
+        return mapper;
+      },
+      // The header is a record of the engine but not of the catalog.
+      records: () => Math.max(0, engine.records - 1),
+    };
+  }
+}
+
+function readSibling(dir: string, rel: string): Buffer | undefined {
+  const path = resolve(dir, rel);
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function summarize(byCode: Partial<Record<string, number>>): string {
+  const parts = Object.entries(byCode).map(([k, v]) => `${k} ${v}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** `ingestFile` for a local path or an http(s) URL (downloaded into the data dir first). */
+export async function ingestSource(opts: IngestOptions): Promise<IngestResult> {
+  if (!isUrl(opts.source)) return ingestFile(opts);
+  assertName(opts.catalog, 'catalog');
+  const dir = join(dataPaths(opts.config).sources, opts.catalog);
+  const downloaded = await downloadSource(opts.source, dir, opts.signal);
+  return ingestFile({ ...opts, source: downloaded.path, sourceName: opts.sourceName ?? downloaded.name });
+}

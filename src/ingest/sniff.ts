@@ -1,0 +1,89 @@
+/**
+ * Format sniffing on the first decoded text: XML or CSV/TSV, and for CSV the dialect (delimiter
+ * among `, ; \t |`, quote). Decided once from a sample, so the hot loop never re-checks.
+ */
+import { FeedmillError } from '../errors.js';
+import type { CsvDialect } from './csv/engine.js';
+
+export type SourceFormat = 'csv' | 'xml';
+
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+export function sniffFormat(sample: string): SourceFormat {
+  const t = sample.replace(/^\uFEFF/, '').trimStart();
+  if (t.startsWith('<')) return 'xml';
+  if (t === '') throw new FeedmillError('FEEDMILL_SOURCE_EMPTY', 'the source holds no text; check that the export did not fail', {});
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(t.slice(0, 4096))) {
+    throw new FeedmillError('FEEDMILL_FORMAT_UNKNOWN', 'the source is binary, not CSV or XML (an Excel .xlsx file? export it as CSV)', {});
+  }
+  return 'csv';
+}
+
+/**
+ * Picks the delimiter whose count (outside quotes) is the same non-zero number on most sample lines;
+ * ties go to the larger count. The last sample line may be cut, so it is left out.
+ */
+export function sniffDialect(sample: string, explicitDelimiter?: string): CsvDialect {
+  if (explicitDelimiter !== undefined) {
+    const d = explicitDelimiter === '\\t' || explicitDelimiter === 'tab' ? '\t' : explicitDelimiter;
+    if (d.length !== 1) throw new FeedmillError('FEEDMILL_CONFIG_INVALID', `--delimiter must be one character, got ${JSON.stringify(explicitDelimiter)}`, { key: 'delimiter' });
+    return { delimiter: d, quote: '"' };
+  }
+  const lines = logicalLines(sample.replace(/^\uFEFF/, ''), 50);
+  const usable = lines.length > 1 ? lines.slice(0, -1) : lines;
+  let best: { delimiter: string; score: number; count: number } = { delimiter: ',', score: -1, count: 0 };
+  for (const d of DELIMITERS) {
+    const counts = usable.map((l) => countOutsideQuotes(l, d));
+    const header = counts[0] ?? 0;
+    if (header === 0) continue;
+    const agreeing = counts.filter((c) => c === header).length;
+    const score = agreeing / counts.length;
+    if (score > best.score || (score === best.score && header > best.count)) best = { delimiter: d, score, count: header };
+  }
+  return { delimiter: best.delimiter, quote: '"' };
+}
+
+/** Splits on line ends that are outside quotes (a quoted field may hold newlines). */
+function logicalLines(text: string, max: number): string[] {
+  const out: string[] = [];
+  let inQuote = false;
+  let start = 0;
+  for (let i = 0; i < text.length && out.length < max; i++) {
+    const c = text[i];
+    if (c === '"') inQuote = !inQuote;
+    else if (c === '\n' && !inQuote) {
+      const line = text.slice(start, i).replace(/\r$/, '');
+      if (line !== '') out.push(line);
+      start = i + 1;
+    }
+  }
+  if (out.length < max && start < text.length) out.push(text.slice(start));
+  return out;
+}
+
+function countOutsideQuotes(line: string, d: string): number {
+  let n = 0;
+  let inQuote = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') inQuote = !inQuote;
+    else if (c === d && !inQuote) n++;
+  }
+  return n;
+}
+
+/**
+ * A header row names columns: no empty names after the first few, mostly not numbers or URLs.
+ * A file that starts with data instead fails with FEEDMILL_CSV_NO_HEADER.
+ */
+export function assertHeader(header: readonly string[], line: number): void {
+  const names = header.map((h) => h.trim());
+  const dataLike = names.filter((h) => /^-?\d+([.,]\d+)?$/.test(h) || /^https?:\/\//i.test(h)).length;
+  if (names.every((h) => h === '') || dataLike > names.length / 2) {
+    throw new FeedmillError(
+      'FEEDMILL_CSV_NO_HEADER',
+      `line ${line} looks like data, not a header naming the columns (${names.slice(0, 5).join(', ')}); add a header row`,
+      { line, header: names.slice(0, 20) },
+    );
+  }
+}
