@@ -1,0 +1,192 @@
+/**
+ * Compiles one field definition into its per-item renderer: source → default → clean-up and
+ * validation by kind → the output text. Everything that depends only on the definition (regexes,
+ * enum maps, getters) is built here, once; the returned closure does only per-item work.
+ *
+ * Outcome protocol (no allocation per field): the renderer returns the value, or `undefined`; it
+ * sets `scratch.reason` when the value was present but invalid (undefined + no reason = missing),
+ * and `scratch.warning` when it changed a valid value (truncation, dropped list entries).
+ */
+import { CURRENCY_PATTERN } from '../../money.js';
+import type { Item } from '../item.js';
+import {
+  checkGtin,
+  cleanText,
+  fitsLength,
+  formatPriceAs,
+  isHttpUrl,
+  isIsoDate,
+  toInteger,
+  toMinorUnits,
+  truncateAtWord,
+  type Reason,
+} from '../validate/index.js';
+import type { ChannelFormat, FieldDefinition } from './definition.js';
+import { compileSources, compileTemplate, type Getter, type RawValue } from './source.js';
+
+export interface Scratch {
+  reason: Reason | null;
+  warning: Reason | null;
+}
+
+export type FieldValue = string | readonly string[] | undefined;
+export type FieldRenderer = (item: Item, scratch: Scratch) => FieldValue;
+/** Turns one present, non-empty raw value into output text, or undefined with `scratch.reason` set. */
+type KindProcessor = (value: string | number, item: Item, scratch: Scratch) => string | undefined;
+
+export function compileGetter(def: Pick<FieldDefinition, 'source' | 'template' | 'default'>): Getter {
+  const base = def.source !== undefined ? compileSources(def.source) : compileTemplate(def.template as string);
+  const dflt = def.default;
+  if (dflt === undefined) return base;
+  return (item) => {
+    const v = base(item);
+    return v === null || v === undefined || v === '' ? dflt : v;
+  };
+}
+
+/** `priceOf` resolves another field by name, for `below` (sale price < price). */
+export function compileField(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined): FieldRenderer {
+  const get = compileGetter(def);
+  const process = compileKind(def, priceOf);
+  if (def.list === undefined) {
+    return (item, scratch) => {
+      const v = get(item);
+      if (v === null || v === undefined || v === '') return undefined;
+      return process(v, item, scratch);
+    };
+  }
+  const { split, join, max } = def.list;
+  const asText = format !== 'xml';
+  return (item, scratch) => {
+    const v = get(item);
+    if (v === null || v === undefined || v === '') return undefined;
+    const out: string[] = [];
+    for (const entry of String(v).split(split)) {
+      const trimmed = entry.trim();
+      if (trimmed === '') continue;
+      if (out.length === max) {
+        scratch.warning = 'list_truncated';
+        break;
+      }
+      const r = process(trimmed, item, scratch);
+      if (r === undefined) {
+        // A bad entry is dropped; the rest of the list stands.
+        if (scratch.reason !== null) scratch.warning = scratch.reason;
+        scratch.reason = null;
+      } else {
+        out.push(r);
+      }
+    }
+    if (out.length === 0) return undefined;
+    return asText ? out.join(join) : out;
+  };
+}
+
+function compileKind(def: FieldDefinition, priceOf: (name: string) => Getter | undefined): KindProcessor {
+  switch (def.kind) {
+    case 'text':
+    case 'html-free':
+      return compileText(def, def.kind === 'html-free' ? 'strip' : 'keep');
+    case 'url':
+      return compileUrl(def);
+    case 'price':
+      return compilePrice(def, def.below === undefined ? undefined : priceOf(def.below));
+    case 'gtin':
+      return (value, _item, scratch) => {
+        const r = checkGtin(String(value).trim());
+        if (r.ok) return r.gtin;
+        scratch.reason = r.reason;
+        return undefined;
+      };
+    case 'enum': {
+      const map = new Map(Object.entries(def.values ?? {}).map(([k, v]) => [k.trim().toLowerCase(), v]));
+      return (value, _item, scratch) => {
+        const key = typeof value === 'string' ? value.trim().toLowerCase() : String(value);
+        const out = map.get(key);
+        if (out === undefined) scratch.reason = 'not_in_enum';
+        return out;
+      };
+    }
+    case 'date':
+      return (value, _item, scratch) => {
+        const s = String(value).trim();
+        if (isIsoDate(s)) return s;
+        scratch.reason = 'invalid_date';
+        return undefined;
+      };
+    case 'integer': {
+      const min = def.min ?? Number.MIN_SAFE_INTEGER;
+      const max = def.max ?? Number.MAX_SAFE_INTEGER;
+      return (value, _item, scratch) => {
+        const n = toInteger(value);
+        if (n === undefined) scratch.reason = 'invalid_integer';
+        else if (n < min || n > max) scratch.reason = 'out_of_range';
+        else return String(n);
+        return undefined;
+      };
+    }
+  }
+}
+
+function compileText(def: FieldDefinition, html: 'strip' | 'keep'): KindProcessor {
+  const max = def.maxLength;
+  const truncate = def.onTooLong === 'truncate';
+  return (value, _item, scratch) => {
+    const s = cleanText(typeof value === 'string' ? value : String(value), html);
+    if (s === '') return undefined;
+    if (max === undefined || fitsLength(s, max)) return s;
+    if (!truncate) {
+      scratch.reason = 'too_long';
+      return undefined;
+    }
+    scratch.warning = 'truncated';
+    return truncateAtWord(s, max);
+  };
+}
+
+function compileUrl(def: FieldDefinition): KindProcessor {
+  const max = def.maxLength;
+  return (value, _item, scratch) => {
+    const s = typeof value === 'string' ? value.trim() : String(value);
+    if (!isHttpUrl(s)) scratch.reason = 'invalid_url';
+    // A shortened URL points somewhere else: too long is always invalid.
+    else if (max !== undefined && !fitsLength(s, max)) scratch.reason = 'too_long';
+    else return s;
+    return undefined;
+  };
+}
+
+function compilePrice(def: FieldDefinition, below: Getter | undefined): KindProcessor {
+  const style = def.style ?? 'amount-currency';
+  const min = def.allowZero === true ? 0 : 1;
+  return (value, item, scratch) => {
+    const currency = item.currency;
+    if (!CURRENCY_PATTERN.test(currency)) {
+      scratch.reason = 'invalid_currency';
+      return undefined;
+    }
+    const r = toMinorUnits(value, currency);
+    if (!r.ok) {
+      scratch.reason = r.reason;
+      return undefined;
+    }
+    if (r.minor < min) {
+      scratch.reason = 'price_not_positive';
+      return undefined;
+    }
+    if (below !== undefined) {
+      const ref = minorOf(below(item), currency);
+      if (ref !== undefined && r.minor >= ref) {
+        scratch.reason = 'sale_not_below_price';
+        return undefined;
+      }
+    }
+    return formatPriceAs(r.minor, currency, style);
+  };
+}
+
+function minorOf(v: RawValue, currency: string): number | undefined {
+  if (v === null || v === undefined || v === '') return undefined;
+  const r = toMinorUnits(v, currency);
+  return r.ok ? r.minor : undefined;
+}

@@ -1,0 +1,91 @@
+/**
+ * The channel's validation applied to values read back from a feed file (`feedmill validate`):
+ * the same rules as rendering, but on the output side. `15.00 EUR`, `in stock` and a cleaned
+ * description are checked as they stand; nothing is rewritten.
+ */
+import {
+  charLength,
+  checkGtin,
+  containsHtml,
+  isHttpUrl,
+  isIsoDate,
+  parseFeedPrice,
+  toInteger,
+  type Reason,
+} from '../validate/index.js';
+import type { ChannelFormat, FieldDefinition } from './definition.js';
+
+/** One item read from a feed: output name → its values (XML may repeat an element). */
+export type FeedRecord = ReadonlyMap<string, readonly string[]>;
+
+/** The problem with one value, or null. */
+export type ValueCheck = (value: string, record: FeedRecord) => Reason | null;
+
+export function compileOutputCheck(def: FieldDefinition, fields: readonly FieldDefinition[]): ValueCheck {
+  switch (def.kind) {
+    case 'text':
+    case 'html-free': {
+      const max = def.maxLength;
+      const noHtml = def.kind === 'html-free';
+      return (value) => {
+        if (noHtml && containsHtml(value)) return 'html_not_allowed';
+        if (max !== undefined && charLength(value) > max) return 'too_long';
+        return null;
+      };
+    }
+    case 'url': {
+      const max = def.maxLength;
+      return (value) => {
+        if (!isHttpUrl(value)) return 'invalid_url';
+        if (max !== undefined && charLength(value) > max) return 'too_long';
+        return null;
+      };
+    }
+    case 'gtin':
+      return (value) => {
+        const r = checkGtin(value);
+        return r.ok ? (r.gtin === value ? null : 'invalid_gtin_characters') : r.reason;
+      };
+    case 'enum': {
+      const allowed = new Set(Object.values(def.values ?? {}));
+      return (value) => (allowed.has(value) ? null : 'not_in_enum');
+    }
+    case 'date':
+      return (value) => (isIsoDate(value) ? null : 'invalid_date');
+    case 'integer': {
+      const min = def.min ?? Number.MIN_SAFE_INTEGER;
+      const max = def.max ?? Number.MAX_SAFE_INTEGER;
+      return (value) => {
+        if (!/^-?[0-9]+$/.test(value)) return 'invalid_integer';
+        const n = toInteger(value);
+        if (n === undefined) return 'invalid_integer';
+        return n < min || n > max ? 'out_of_range' : null;
+      };
+    }
+    case 'price': {
+      const style = def.style ?? 'amount-currency';
+      const min = def.allowZero === true ? 0 : 1;
+      const other = def.below === undefined ? undefined : fields.find((f) => f.name === def.below);
+      const otherStyle = other?.style ?? 'amount-currency';
+      return (value, record) => {
+        const p = parseFeedPrice(value, style);
+        if (p === undefined) return 'invalid_price';
+        if (p.minor < min) return 'price_not_positive';
+        if (other !== undefined) {
+          const ref = record.get(other.name)?.[0];
+          const q = ref === undefined ? undefined : parseFeedPrice(ref, otherStyle);
+          if (q !== undefined && q.currency === p.currency && p.minor >= q.minor) return 'sale_not_below_price';
+        }
+        return null;
+      };
+    }
+  }
+}
+
+/** Splits a CSV/TSV cell of a list field; XML lists arrive as repeated elements already. */
+export function listValues(def: FieldDefinition, format: ChannelFormat, values: readonly string[]): readonly string[] {
+  if (def.list === undefined || format === 'xml') return values;
+  const out: string[] = [];
+  for (const v of values) for (const part of v.split(def.list.join)) if (part.trim() !== '') out.push(part.trim());
+  return out;
+}

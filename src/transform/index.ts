@@ -1,0 +1,38 @@
+export { toItem, cloneItem, type Item, type ItemField } from './item.js';
+export {
+  loadChannel,
+  listChannels,
+  readDefinition,
+  compileChannel,
+  parseChannelDefinition,
+  DEFAULT_FEEDS_DIR,
+  FIELD_KINDS,
+  CHANNEL_FORMATS,
+  type ChannelDefinition,
+  type FieldDefinition,
+  type FieldKind,
+  type ChannelFormat,
+  type ChannelLimits,
+  type CompiledChannel,
+  type FeedContext,
+  type FeedRecord,
+  type RenderResult,
+  type RenderWarning,
+} from './channels/index.js';
+export { QualityCounter, formatQualityReport, MAX_EXAMPLES, type QualitySnapshot, type QualityEntry } from './quality-report.js';
+export {
+  checkGtin,
+  isValidGtin,
+  gs1CheckDigit,
+  isHttpUrl,
+  isIsoDate,
+  cleanText,
+  stripHtml,
+  decodeEntities,
+  truncateAtWord,
+  charLength,
+  parseFeedPrice,
+  DuplicateIdChecker,
+  REASONS,
+  type Reason,
+} from './validate/index.js';

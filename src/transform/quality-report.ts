@@ -1,0 +1,105 @@
+/**
+ * The quality report of one channel export: items in, items out, and exclusions and warnings
+ * counted per attribute and reason with a few example ids each.
+ *
+ * Each worker keeps its own `QualityCounter`; snapshots are plain JSON (they cross worker threads)
+ * and merge in part order, so the examples of a report are the same on every run.
+ */
+import type { RenderResult } from './channels/index.js';
+import { REASONS, type Reason } from './validate/index.js';
+
+export const MAX_EXAMPLES = 5;
+
+export interface QualityEntry {
+  field: string;
+  reason: Reason;
+  count: number;
+  /** At most MAX_EXAMPLES item ids, first seen first. */
+  examples: string[];
+}
+
+export interface QualitySnapshot {
+  itemsIn: number;
+  itemsOut: number;
+  /** Sorted by count (descending), then field, then reason. */
+  exclusions: QualityEntry[];
+  warnings: QualityEntry[];
+}
+
+export class QualityCounter {
+  #itemsIn = 0;
+  #itemsOut = 0;
+  readonly #exclusions = new Map<string, QualityEntry>();
+  readonly #warnings = new Map<string, QualityEntry>();
+
+  add(id: string, result: RenderResult): void {
+    this.#itemsIn++;
+    if (!result.ok) {
+      bump(this.#exclusions, result.field, result.reason, 1, [id]);
+      return;
+    }
+    this.#itemsOut++;
+    for (const w of result.warnings) bump(this.#warnings, w.field, w.reason, 1, [id]);
+  }
+
+  get itemsIn(): number {
+    return this.#itemsIn;
+  }
+
+  get itemsOut(): number {
+    return this.#itemsOut;
+  }
+
+  toJSON(): QualitySnapshot {
+    return { itemsIn: this.#itemsIn, itemsOut: this.#itemsOut, exclusions: sorted(this.#exclusions), warnings: sorted(this.#warnings) };
+  }
+
+  merge(other: QualitySnapshot): void {
+    this.#itemsIn += other.itemsIn;
+    this.#itemsOut += other.itemsOut;
+    for (const e of other.exclusions) bump(this.#exclusions, e.field, e.reason, e.count, e.examples);
+    for (const w of other.warnings) bump(this.#warnings, w.field, w.reason, w.count, w.examples);
+  }
+}
+
+function bump(map: Map<string, QualityEntry>, field: string, reason: Reason, count: number, examples: readonly string[]): void {
+  const key = `${field}\u0000${reason}`;
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = { field, reason, count: 0, examples: [] };
+    map.set(key, entry);
+  }
+  entry.count += count;
+  for (const id of examples) {
+    if (entry.examples.length >= MAX_EXAMPLES) break;
+    entry.examples.push(id);
+  }
+}
+
+function sorted(map: Map<string, QualityEntry>): QualityEntry[] {
+  return [...map.values()]
+    .map((e) => ({ ...e, examples: [...e.examples] }))
+    .sort((a, b) => b.count - a.count || cmp(a.field, b.field) || cmp(a.reason, b.reason));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A readable summary, for the CLI and the report's .txt companion. */
+export function formatQualityReport(snapshot: QualitySnapshot): string {
+  const excluded = snapshot.itemsIn - snapshot.itemsOut;
+  const share = snapshot.itemsIn === 0 ? '0' : ((100 * excluded) / snapshot.itemsIn).toFixed(1);
+  const lines = [`items in: ${snapshot.itemsIn}`, `items out: ${snapshot.itemsOut}`, `excluded: ${excluded} (${share} %)`];
+  const section = (title: string, entries: readonly QualityEntry[]) => {
+    if (entries.length === 0) return;
+    lines.push('', `${title}:`);
+    for (const e of entries) {
+      lines.push(`  ${String(e.count).padStart(8)}  ${e.field}: ${e.reason} (${REASONS[e.reason]})`);
+      if (e.examples.length > 0) lines.push(`            e.g. ${e.examples.join(', ')}`);
+    }
+  };
+  section('exclusions', snapshot.exclusions);
+  section('warnings', snapshot.warnings);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,97 @@
+/**
+ * Text clean-up for channel fields: HTML stripped (for channels that forbid it), character
+ * references decoded, control and XML-forbidden characters removed, whitespace collapsed; and
+ * length limits counted in characters (code points), with truncation at a word boundary.
+ *
+ * The fast path is one regex test: most titles and descriptions need no change and are returned
+ * unchanged, without allocating.
+ */
+import { removeXmlForbidden } from '../../emit/escape.js';
+import { decodeEntities } from './entities.js';
+
+/** Something to clean: a reference, a control, a lone surrogate, or whitespace other than one inner space. */
+const NEEDS_CLEAN_HTML = /[<&\u0000-\u001f\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff\ufeff\ufffe\uffff]| {2}|^ | $/;
+const NEEDS_CLEAN_TEXT = /[&\u0000-\u001f\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff\ufeff\ufffe\uffff]| {2}|^ | $/;
+
+/** Controls that are not whitespace (C0 but tab/LF/VT/FF/CR, DEL, C1) and the two non-characters. */
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffe\uffff]/g;
+const WHITESPACE_RUN = /\s+/g;
+
+/** Elements whose content is not text: removed with their content. */
+const SCRIPT_LIKE = /<(script|style|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const COMMENT = /<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/g;
+/** A tag: `<` directly followed by a name or `/name`, so that "a < b" stays text. */
+const TAG = /<\/?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>/g;
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table',
+  'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+
+export function stripHtml(html: string): string {
+  if (!html.includes('<')) return html;
+  return html
+    .replace(SCRIPT_LIKE, ' ')
+    .replace(COMMENT, ' ')
+    // Block elements separate words; inline ones (b, span, sub) do not: "H<sub>2</sub>O" stays "H2O".
+    .replace(TAG, (_, name: string) => (BLOCK_TAGS.has(name.toLowerCase()) ? ' ' : ''));
+}
+
+/**
+ * Cleans one text value. With `html: 'strip'`, tags are removed before and after decoding
+ * references, because merchants often send HTML escaped twice (`&lt;p&gt;`).
+ */
+export function cleanText(value: string, html: 'strip' | 'keep'): string {
+  const strip = html === 'strip';
+  if (!(strip ? NEEDS_CLEAN_HTML : NEEDS_CLEAN_TEXT).test(value)) return value;
+  let s = strip ? stripHtml(value) : value;
+  if (s.includes('&')) {
+    s = decodeEntities(s);
+    if (strip) s = stripHtml(s);
+  }
+  s = removeXmlForbidden(s.replace(CONTROLS, ''));
+  return s.replace(WHITESPACE_RUN, ' ').trim();
+}
+
+const TAG_TEST = /<\/?[A-Za-z][A-Za-z0-9-]*\b[^<>]*>|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/;
+
+/** True when a value holds an HTML tag or character reference (what `validate` flags in HTML-free fields). */
+export function containsHtml(value: string): boolean {
+  return TAG_TEST.test(value);
+}
+
+/** Length in characters (code points), the unit channel limits use; astral characters count once. */
+export function charLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const prev = s.charCodeAt(i - 1);
+      if (prev >= 0xd800 && prev <= 0xdbff) n--;
+    }
+  }
+  return n;
+}
+
+/** True when `s` has at most `max` characters; the UTF-16 length answers most calls alone. */
+export function fitsLength(s: string, max: number): boolean {
+  return s.length <= max || charLength(s) <= max;
+}
+
+/**
+ * Shortens `s` to at most `max` characters at a word boundary: the last space before the limit when
+ * it keeps at least half the allowance, else a hard cut (a long URL-like word would otherwise leave
+ * nearly nothing). Never splits a surrogate pair. Trailing spaces and dangling separators are trimmed.
+ */
+export function truncateAtWord(s: string, max: number): string {
+  if (fitsLength(s, max)) return s;
+  const chars = Array.from(s);
+  const head = chars.slice(0, max).join('');
+  const next = chars[max];
+  let cut = head;
+  if (next !== ' ') {
+    const space = head.lastIndexOf(' ');
+    if (space >= head.length / 2) cut = head.slice(0, space);
+  }
+  return cut.replace(/[\s,;:\-–—]+$/u, '');
+}
