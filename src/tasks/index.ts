@@ -3,3 +3,8 @@ export * from './types.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-store.js';
+export { HandlerRegistry, type HandlerContext, type TaskHandler } from './handlers.js';
+export { runTask, type RunTaskOptions, type RunOutcome } from './runner.js';
+export { runBot, type BotOptions } from './bot.js';
+export { BotPool, spawnBotProcess, type BotPoolOptions, type BotProcessOptions, type BotInfo } from './bot-pool.js';
+export type { HandlersModule, HandlersModuleContext, StoreSettings } from './bot-protocol.js';
