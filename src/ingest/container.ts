@@ -63,10 +63,19 @@ export async function openContainer(path: string, maxInflatedBytes: number): Pro
   // Node's gunzip reads multi-member files (RFC 1952) as one stream, as feedmill's own feeds are written.
   const gunzip = createGunzip({ chunkSize: READ_CHUNK });
   const cap = new InflateCap(maxInflatedBytes, undefined, 'gzip');
-  pipeline(file, counter, gunzip, cap).catch((e: Error) => {
+  // Hand-wired rather than pipeline(): the consumer reads `cap`, so every upstream failure must reach
+  // it as a coded error (pipeline would destroy it with the raw zlib error first).
+  const fail = (e: Error) => {
     if (!cap.destroyed) cap.destroy(e instanceof FeedmillError ? e : wrapZlib(e));
+  };
+  file.on('error', fail);
+  counter.on('error', fail);
+  gunzip.on('error', fail);
+  file.pipe(counter).pipe(gunzip).pipe(cap);
+  cap.on('close', () => {
+    file.destroy();
+    gunzip.destroy();
   });
-  gunzip.on('error', (e) => cap.destroy(e instanceof FeedmillError ? e : wrapZlib(e)));
   const base = path.split(/[\\/]/).pop() ?? path;
   return {
     kind,

@@ -182,7 +182,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   }
 
   function start(head: Buffer) {
-    const detected = detectEncoding(head, opts.encoding);
+    const detected = detectEncoding(head.subarray(0, SNIFF_BYTES), opts.encoding);
     const decoder = new StreamDecoder(detected);
     encoding = detected.encoding;
     const sample = new TextDecoder(detected.encoding, { ignoreBOM: false }).decode(head.subarray(0, SNIFF_BYTES));

@@ -1,0 +1,183 @@
+/**
+ * The ingest pipeline end to end on real files: containers, encodings, dialects, rejects and the
+ * atomic version swap. A regression shows as wrong counts, a wrong value in staging, or a failed
+ * file that replaced the current version.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { ingestFile } from '../../src/ingest/index.js';
+import { CatalogVersions } from '../../src/staging/index.js';
+import { FeedmillError } from '../../src/errors.js';
+import { writeZip } from '../../bench/lib/zip-writer.js';
+import { testEnv, type TestEnv } from '../helpers/env.js';
+
+const HEADER = 'id,title,price,link,quantity,colour_name';
+const CSV = [
+  HEADER,
+  'A1,"Pull ""Alpine"", laine",19.99,https://shop.example/a1,3,rouge',
+  'A2,"Deux\nlignes",5,https://shop.example/a2,0,',
+  'A3,Prix faux,abc,https://shop.example/a3,1,',
+  ',Sans id,10,https://shop.example/x,1,',
+  'A4,Lien faux,10,ftp://shop.example/a4,1,',
+  'A5,Trop,10,https://shop.example/a5,1,x,extra',
+  'A6,Point-virgule final,7.5,https://shop.example/a6,2,,',
+  'A1,Doublon,1,https://shop.example/a1b,1,',
+  '',
+].join('\n');
+
+async function ingest(env: TestEnv, file: string, extra: Partial<Parameters<typeof ingestFile>[0]> = {}) {
+  return ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: file, createCatalog: true, ...extra });
+}
+
+function staged(env: TestEnv, sql: string, ...params: unknown[]): unknown[] {
+  const v = new CatalogVersions(env.db, env.config).current('shop');
+  const db = new Database(v.stagingPath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params);
+  } finally {
+    db.close();
+  }
+}
+
+test('CSV: accepted and rejected records add up, values are exact', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('c.csv'), CSV);
+  const r = await ingest(env, env.path('c.csv'));
+  assert.equal(r.seen, 8);
+  assert.equal(r.accepted, 3);
+  assert.equal(r.rejected, 5);
+  assert.equal(r.seen, r.accepted + r.rejected);
+  assert.deepEqual(r.rejectsByCode, { RECORD_BAD_PRICE: 1, RECORD_MISSING_ID: 1, RECORD_BAD_URL: 1, RECORD_COLUMN_COUNT: 1, RECORD_DUPLICATE_ID: 1 } as never);
+  assert.deepEqual(staged(env, 'SELECT offer_id, title, price, currency, availability, quantity, attrs FROM offers ORDER BY oid'), [
+    { offer_id: 'A1', title: 'Pull "Alpine", laine', price: 1999, currency: 'EUR', availability: 'in_stock', quantity: 3, attrs: '{"colour_name":"rouge"}' },
+    { offer_id: 'A2', title: 'Deux\nlignes', price: 500, currency: 'EUR', availability: 'out_of_stock', quantity: 0, attrs: null },
+    { offer_id: 'A6', title: 'Point-virgule final', price: 750, currency: 'EUR', availability: 'in_stock', quantity: 2, attrs: null },
+  ]);
+  const rejects = staged(env, 'SELECT line, field, code FROM rejects ORDER BY line') as { line: number; field: string | null; code: string }[];
+  assert.deepEqual(rejects, [
+    { line: 5, field: 'price', code: 'RECORD_BAD_PRICE' },
+    { line: 6, field: 'id', code: 'RECORD_MISSING_ID' },
+    { line: 7, field: 'link', code: 'RECORD_BAD_URL' },
+    { line: 8, field: null, code: 'RECORD_COLUMN_COUNT' },
+    { line: 10, field: 'id', code: 'RECORD_DUPLICATE_ID' },
+  ]);
+});
+
+async function zipFile(path: string, entries: Parameters<typeof writeZip>[1]): Promise<void> {
+  await writeZip(createWriteStream(path), entries);
+}
+
+test('gzip and zip containers give the same catalog as the plain file', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('c.csv'), CSV);
+  writeFileSync(env.path('c.csv.gz'), gzipSync(CSV));
+  writeFileSync(env.path('multi.bin'), Buffer.concat([gzipSync(CSV.slice(0, 100)), gzipSync(CSV.slice(100))]));
+  await zipFile(env.path('c.zip'), [
+    { name: '__MACOSX/._c.csv', data: 'junk' },
+    { name: 'export/', data: '' },
+    { name: 'export/c.csv', data: CSV },
+  ]);
+  const plain = await ingest(env, env.path('c.csv'));
+  for (const [file, container] of [['c.csv.gz', 'gzip'], ['multi.bin', 'gzip'], ['c.zip', 'zip']] as const) {
+    const r = await ingest(env, env.path(file));
+    assert.equal(r.container, container, file);
+    assert.deepEqual([r.seen, r.accepted, r.rejected], [plain.seen, plain.accepted, plain.rejected], file);
+  }
+});
+
+test('zip archives that are ambiguous, unsafe, encrypted or bombs are refused with codes', async (t) => {
+  const env = testEnv({ maxInflatedBytes: 100_000 });
+  t.after(() => env.cleanup());
+  const cases: [string, Parameters<typeof writeZip>[1], string][] = [
+    ['two.zip', [{ name: 'a.csv', data: CSV }, { name: 'b.csv', data: CSV }], 'FEEDMILL_ARCHIVE_AMBIGUOUS'],
+    ['slip.zip', [{ name: '../../etc/c.csv', data: CSV }], 'FEEDMILL_ARCHIVE_UNSAFE_PATH'],
+    ['abs.zip', [{ name: '/abs/c.csv', data: CSV }], 'FEEDMILL_ARCHIVE_UNSAFE_PATH'],
+    ['enc.zip', [{ name: 'c.csv', data: CSV, encryptedFlag: true }], 'FEEDMILL_ARCHIVE_ENCRYPTED'],
+    ['empty.zip', [{ name: '__MACOSX/x', data: 'x' }], 'FEEDMILL_ARCHIVE_NO_CATALOG'],
+    ['bomb.zip', [{ name: 'c.csv', data: HEADER + '\n' + 'Z,z,1,https://x.example/z,1,\n'.repeat(20_000) }], 'FEEDMILL_ARCHIVE_TOO_LARGE'],
+    ['liar.zip', [{ name: 'c.csv', data: CSV, declaredSize: 50 }], 'FEEDMILL_ARCHIVE_CORRUPT'],
+  ];
+  for (const [file, entries, code] of cases) {
+    await zipFile(env.path(file), entries);
+    await assert.rejects(ingest(env, env.path(file)), (e: unknown) => e instanceof FeedmillError && e.code === code, file);
+  }
+  writeFileSync(env.path('bomb.gz'), gzipSync(Buffer.alloc(1_000_000, 0x41)));
+  await assert.rejects(ingest(env, env.path('bomb.gz')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_ARCHIVE_TOO_LARGE');
+  writeFileSync(env.path('cut.gz'), gzipSync(CSV).subarray(0, 60));
+  await assert.rejects(ingest(env, env.path('cut.gz')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_ARCHIVE_CORRUPT');
+});
+
+test('encodings: UTF-8 BOM, UTF-16 LE/BE, Windows-1252 detected and decoded', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const text = 'id;title;price\nB1;Crème brûlée — 1 €;3,50\n';
+  const utf16be = Buffer.from(text, 'utf16le');
+  utf16be.swap16();
+  const files: [string, Buffer, string][] = [
+    ['bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 'utf-8'],
+    ['le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'utf-16le'],
+    ['be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]), 'utf-16be'],
+    ['cp1252.csv', Buffer.from(new Uint8Array([...text].map((c) => ({ è: 0xe8, û: 0xfb, '—': 0x97, '€': 0x80 })[c] ?? c.charCodeAt(0)))), 'windows-1252'],
+  ];
+  for (const [name, bytes, encoding] of files) {
+    writeFileSync(env.path(name), bytes);
+    const r = await ingest(env, env.path(name));
+    assert.equal(r.encoding, encoding, name);
+    assert.equal(r.accepted, 1, name);
+    assert.deepEqual(staged(env, 'SELECT offer_id, title, price FROM offers'), [{ offer_id: 'B1', title: 'Crème brûlée — 1 €', price: 350 }], name);
+  }
+});
+
+test('a bad file fails with a coded error and leaves the current version in place', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('good.csv'), CSV);
+  const first = await ingest(env, env.path('good.csv'));
+  const versions = new CatalogVersions(env.db, env.config);
+  // Invalid UTF-8 far after the sniffed head: the whole file fails, naming the byte offset.
+  const head = Buffer.from(HEADER + '\n' + 'G,ok é,1,https://x.example/g,1,\n'.repeat(5000));
+  writeFileSync(env.path('mixed.csv'), Buffer.concat([head, Buffer.from([0x48, 0xe9, 0x0a])]));
+  await assert.rejects(
+    ingest(env, env.path('mixed.csv')),
+    (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_ENCODING_INVALID' && e.details.byteOffset === head.length + 1,
+  );
+  writeFileSync(env.path('open.csv'), `${HEADER}\nQ1,"never closed,1,https://x.example/q,1,\nQ2,x,1,https://x.example/q2,1,\n`);
+  await assert.rejects(ingest(env, env.path('open.csv')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_CSV_UNCLOSED_QUOTE' && e.details.line === 2);
+  writeFileSync(env.path('allbad.csv'), `${HEADER}\nX,x,abc,https://x.example/x,1,\n`);
+  await assert.rejects(ingest(env, env.path('allbad.csv')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_INGEST_NO_RECORDS');
+  await assert.rejects(ingest(env, env.path('good.csv'), { rejectLimit: 2 }), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_INGEST_REJECT_LIMIT');
+  const current = versions.current('shop');
+  assert.equal(current.version, first.version);
+  assert.deepEqual(
+    versions.list('shop').map((v) => v.status),
+    ['failed', 'failed', 'failed', 'failed', 'ready'],
+  );
+  const r = await ingest(env, env.path('good.csv'));
+  assert.equal(versions.current('shop').version, r.version);
+  assert.equal(versions.get('shop', first.version)?.status, 'superseded');
+});
+
+test('U+FFFD already in the text rejects the record, naming the field', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('fffd.csv'), `${HEADER}\nF1,Cr\uFFFDme,1,https://x.example/f,1,\nF2,Crème,1,https://x.example/f2,1,\n`);
+  const r = await ingest(env, env.path('fffd.csv'));
+  assert.deepEqual([r.accepted, r.rejected], [1, 1]);
+  assert.deepEqual(staged(env, 'SELECT field, code FROM rejects'), [{ field: 'title', code: 'RECORD_ENCODING' }]);
+});
+
+test('tab and pipe delimiters are sniffed; a headerless file is refused', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('t.tsv'), 'id\ttitle\tprice\nT1\tA, b; c\t2.00\nT2\tD\t3\n');
+  assert.equal((await ingest(env, env.path('t.tsv'))).accepted, 2);
+  writeFileSync(env.path('p.csv'), 'id|title|price\nP1|A, b; c|2.00\n');
+  assert.equal((await ingest(env, env.path('p.csv'))).accepted, 1);
+  writeFileSync(env.path('nohead.csv'), '12,https://x.example/a,3.5\n13,https://x.example/b,4\n');
+  await assert.rejects(ingest(env, env.path('nohead.csv')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_CSV_NO_HEADER');
+});
