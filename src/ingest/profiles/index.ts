@@ -1,5 +1,15 @@
 /** Every source profile feedmill ships; `--profile auto` asks each of them. */
 import type { Profile } from '../profile.js';
 import { genericProfile } from './generic.js';
+import { magento2Profile, MAGENTO2_OPTIONS } from './magento2/index.js';
+import type { OptionSpec } from './options.js';
 
-export const PROFILES: readonly Profile[] = [genericProfile];
+export const PROFILES: readonly Profile[] = [genericProfile, magento2Profile];
+
+/** The `--profile-option` keys each profile takes, for help texts and the API. */
+export const PROFILE_OPTIONS: Readonly<Record<string, readonly OptionSpec[]>> = {
+  generic: [],
+  magento2: MAGENTO2_OPTIONS,
+};
+
+export type { OptionSpec, ProfileOptions } from './options.js';
