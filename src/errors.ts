@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   FEEDMILL_CHANNEL_UNKNOWN: 'no such channel definition in feeds/',
   FEEDMILL_CHANNEL_INVALID: 'a channel definition file is malformed',
   FEEDMILL_RULES_INVALID: 'a rule set is malformed; the message names the rule and field',
+  FEEDMILL_RULES_NOT_FOUND: 'a rule file or a category table it names cannot be read',
   FEEDMILL_TRANSFORM_WORKER_CRASHED: 'a transform worker died; the export was failed, no short feed published',
   FEEDMILL_TRANSFORM_ABORTED: 'the export was canceled',
   // emit / publish
