@@ -3,13 +3,15 @@ import type { Profile } from '../profile.js';
 import { genericProfile } from './generic.js';
 import { magento2Profile, MAGENTO2_OPTIONS } from './magento2/index.js';
 import type { OptionSpec } from './options.js';
+import { tourOperatorProfile } from './tour-operator.js';
 
-export const PROFILES: readonly Profile[] = [genericProfile, magento2Profile];
+export const PROFILES: readonly Profile[] = [genericProfile, magento2Profile, tourOperatorProfile];
 
 /** The `--profile-option` keys each profile takes, for help texts and the API. */
 export const PROFILE_OPTIONS: Readonly<Record<string, readonly OptionSpec[]>> = {
   generic: [],
   magento2: MAGENTO2_OPTIONS,
+  'tour-operator': [],
 };
 
 export type { OptionSpec, ProfileOptions } from './options.js';

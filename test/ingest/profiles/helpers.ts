@@ -1,16 +1,16 @@
 /**
- * Drives profile mappers the way the ingest engines do, without the engines: CSV through csv-parse,
- * XML through a small sax collector that builds `XmlNode`s, into a real StagingWriter on a temp
- * file. Used by the profile tests; the end-to-end tests go through the real pipeline.
+ * Drives profile mappers the way the ingest pipeline does, on whole files: CSV through csv-parse
+ * (with the engine's column-count reject), XML through the real XML engine, into a real
+ * StagingWriter on a temp file. The end-to-end tests go through `ingestFile` itself.
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import sax from 'sax';
 import { StagingWriter, openForRead, type LoadCounts, type StagingDb } from '../../../src/staging/index.js';
-import type { Profile, ProfileContext, XmlNode } from '../../../src/ingest/profile.js';
+import type { Profile, ProfileContext } from '../../../src/ingest/profile.js';
+import { XmlEngine } from '../../../src/ingest/xml/engine.js';
 
 /** The shared real-data folder next to the repository, or undefined when this checkout has none. */
 export const REALDATA: string | undefined = (() => {
@@ -100,56 +100,16 @@ export function runCsv(profile: Profile, file: string, delimiter: string, opts: 
   }
 }
 
-/** Runs an XML file through `profile.xml()`, collecting each record element whole. */
+/** Runs an XML file through `profile.xml()` with the real XML engine (records collected whole). */
 export function runXml(profile: Profile, file: string, opts: RunOptions = {}): LoadResult {
   const s = staging();
   const writer = s.writer(opts);
   try {
     const ctx = context(file, writer, opts);
-    const parser = sax.parser(true, { trim: false, normalize: false, position: true });
-    let mapper: ReturnType<NonNullable<Profile['xml']>> | undefined;
-    const stack: { name: string; counts: Map<string, number> }[] = [];
-    const path: string[] = [];
-    let record: XmlNode[] | undefined;
-    parser.ondoctype = () => {
-      throw new Error('DOCTYPE refused');
-    };
-    parser.onopentag = (tag) => {
-      const depth = stack.length;
-      const parent = stack[depth - 1];
-      const n = (parent?.counts.get(tag.name) ?? 0) + 1;
-      parent?.counts.set(tag.name, n);
-      path.push(`${tag.name}[${n}]`);
-      stack.push({ name: tag.name, counts: new Map() });
-      const node: XmlNode = { name: tag.name, attrs: { ...(tag.attributes as Record<string, string>) }, text: '', children: [], line: parser.line + 1 };
-      if (depth === 0) mapper = profile.xml!(tag.name, { ...ctx, xmlRoot: { name: tag.name, attrs: node.attrs } });
-      if (record !== undefined) {
-        record[record.length - 1]?.children.push(node);
-        record.push(node);
-      } else if (mapper !== undefined && depth > 0 && mapper.isRecord(tag.name, depth)) {
-        record = [node];
-      }
-    };
-    const onText = (t: string) => {
-      if (record !== undefined) {
-        const top = record[record.length - 1];
-        if (top !== undefined) top.text += t;
-      }
-    };
-    parser.ontext = onText;
-    parser.oncdata = onText;
-    parser.onclosetag = () => {
-      stack.pop();
-      const p = '/' + path.join('/');
-      path.pop();
-      if (record === undefined) return;
-      const node = record.pop();
-      if (record.length === 0 && node !== undefined) {
-        record = undefined;
-        mapper!.record(node, { line: node.line, path: p }, writer);
-      }
-    };
-    parser.write(readFileSync(file, 'utf8')).close();
+    const engine = new XmlEngine((name, attrs) => profile.xml!(name, { ...ctx, xmlRoot: { name, attrs } }), writer);
+    engine.push(readFileSync(file, 'utf8'));
+    engine.end();
+    const mapper = engine.mapper;
     const counts = writer.finish((db) => mapper?.finish?.(db));
     return done(s.dir, counts);
   } catch (err) {
