@@ -48,6 +48,9 @@ export class CsvEngine {
   /** UTF-8 byte offset of the start of #buf in the decoded stream. */
   #byteStart = 0;
   #records = 0;
+  /** Cache for #unquotedEnd: the first '\n' at or after #nlCacheAt (buffer length when none). */
+  #nlCache = -1;
+  #nlCacheAt = -1;
 
   constructor(dialect: CsvDialect, onRecord: CsvRecordSink, options: CsvEngineOptions = {}) {
     if (dialect.delimiter.length !== 1) throw new FeedmillError('FEEDMILL_INTERNAL', 'CSV delimiter must be one character');
@@ -85,21 +88,27 @@ export class CsvEngine {
     this.#buf = '';
   }
 
-  /** Index of the delimiter or line end that closes an unquoted field starting at `i` (or the length). */
+  /**
+   * Index of the delimiter or line end that closes an unquoted field starting at `i` (or the
+   * length). Two native `indexOf` scans instead of a per-character loop; the newline position is
+   * cached across the fields of a record, so each line is scanned for '\n' once.
+   */
   #unquotedEnd(buf: string, i: number): number {
-    const len = buf.length;
-    let k = i;
-    while (k < len) {
-      const c = buf.charCodeAt(k);
-      if (c === this.#delimCode || c === LF) break;
-      if (c === CR && buf.charCodeAt(k + 1) === LF) break;
-      k++;
+    if (this.#nlCacheAt > i || this.#nlCache < i) {
+      this.#nlCacheAt = i;
+      const nl = buf.indexOf('\n', i);
+      this.#nlCache = nl === -1 ? buf.length : nl;
     }
-    return k;
+    const d = buf.indexOf(this.#delim, i);
+    let end = d !== -1 && d < this.#nlCache ? d : this.#nlCache;
+    if (end === this.#nlCache && end > i && end < buf.length && buf.charCodeAt(end - 1) === CR) end--;
+    return end;
   }
 
   #parse(final: boolean): void {
     const buf = this.#buf;
+    this.#nlCache = -1;
+    this.#nlCacheAt = -1;
     const len = buf.length;
     const ascii = Buffer.byteLength(buf) === len;
     let pos = 0;

@@ -87,7 +87,7 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
       const currency = r.currency('currency', at(fields, index.currency)) ?? ctx.defaultCurrency;
       const price = r.price('price', at(fields, index.price), currency, true);
       const sale = r.price('sale_price', at(fields, index.salePrice), price?.currency ?? currency, false);
-      const shipping = r.price('shipping', at(fields, index.shipping), price?.currency ?? currency, false);
+      const shipping = r.price('shipping', shippingPrice(at(fields, index.shipping)), price?.currency ?? currency, false);
       const quantity = r.int('quantity', at(fields, index.quantity));
       const availability = r.availability('availability', at(fields, index.availability));
       const link = r.url('link', at(fields, index.link));
@@ -168,4 +168,11 @@ function safeLayout(header: readonly string[]): Partial<Layout> {
   } catch {
     return {};
   }
+}
+
+/** Google's shipping attribute is `country:region:service:price`; the price is the last part. */
+function shippingPrice(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const colon = value.lastIndexOf(':');
+  return colon === -1 ? value : value.slice(colon + 1);
 }

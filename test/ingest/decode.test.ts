@@ -1,0 +1,50 @@
+/**
+ * The streaming decoder: any chunking of valid text decodes to the same string; invalid UTF-8 fails
+ * with the offset of the first bad byte. A regression shows as a character broken at a chunk edge.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { detectEncoding, StreamDecoder, firstInvalidUtf8 } from '../../src/ingest/decode.js';
+import { FeedmillError } from '../../src/errors.js';
+
+function decodeChunked(bytes: Buffer, cuts: number[]): string {
+  const d = new StreamDecoder(detectEncoding(bytes));
+  let out = '';
+  let at = 0;
+  for (const c of [...cuts].sort((a, b) => a - b)) {
+    out += d.decode(bytes.subarray(at, c));
+    at = c;
+  }
+  return out + d.decode(bytes.subarray(at)) + d.end();
+}
+
+test('UTF-8 and UTF-16 survive any chunking', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.array(fc.nat(), { maxLength: 8 }), fc.constantFrom('utf8', 'utf16le'), (text, seeds, enc) => {
+      const body = Buffer.from(text, enc as BufferEncoding);
+      const bytes = enc === 'utf8' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : Buffer.concat([Buffer.from([0xff, 0xfe]), body]);
+      assert.equal(decodeChunked(bytes, seeds.map((s) => s % (bytes.length + 1))), text);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('invalid UTF-8 fails with the offset of the first bad byte, whatever the chunking', () => {
+  const good = Buffer.from('abc é ü 漢字 ');
+  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), good, Buffer.from([0xe9, 0x41])]);
+  for (const cuts of [[], [5], [good.length + 3], [good.length + 4], [1, 2, 3, 4, 5, 6, 7]]) {
+    assert.throws(
+      () => decodeChunked(bytes, cuts),
+      (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_ENCODING_INVALID' && e.details.byteOffset === good.length + 3,
+      JSON.stringify(cuts),
+    );
+  }
+  assert.throws(() => decodeChunked(Buffer.concat([Buffer.from('ok'), Buffer.from([0xe2, 0x82])]), []), (e: unknown) => e instanceof FeedmillError && e.details.byteOffset === 2);
+});
+
+test('firstInvalidUtf8 refuses overlongs and surrogates', () => {
+  assert.equal(firstInvalidUtf8(Buffer.from([0x41, 0xc0, 0xaf]), false), 1);
+  assert.equal(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80]), false), 0);
+  assert.equal(firstInvalidUtf8(Buffer.from('ok ✓'), false), -1);
+});
