@@ -93,7 +93,7 @@ export function knownKeys(ctx: Ctx, obj: Record<string, unknown>, allowed: reado
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
       const suggestion = closest(key, allowed);
-      fail(at(ctx, key), `a known key (${allowed.join(', ')}); did you mean ${suggestion}?`, key, suggestion);
+      fail(at(ctx, key), `a known key: did you mean ${suggestion}? (known keys: ${allowed.join(', ')})`, key, suggestion);
     }
   }
 }
@@ -166,7 +166,7 @@ export function field(ctx: Ctx, v: unknown, opts: FieldOpts = {}): FieldRef | un
   const ref = resolveField(v);
   if (ref === undefined) {
     const suggestion = closest(v, FIELD_NAMES);
-    return fail(ctx, `an item field (${FIELD_NAMES.join(', ')}); did you mean ${suggestion}?`, v, suggestion);
+    return fail(ctx, `an item field: did you mean ${suggestion}? (fields: ${FIELD_NAMES.join(', ')})`, v, suggestion);
   }
   if (opts.writable && ref.readonly) {
     return fail(ctx, `a field rules may change (${ref.name} is read-only${ref.name === 'currency' ? ': use a convert rule' : ''})`, v);

@@ -142,6 +142,7 @@ export function toSentenceCase(s: string): string {
   return lower.slice(0, m.index) + m[0].toUpperCase() + lower.slice(m.index + m[0].length);
 }
 
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 const TRAILING_JUNK = new Set([',', ';', ':', '-', '–', '—', '/', '|']);
 
 function trimTrailingJunk(s: string): string {
@@ -161,8 +162,8 @@ function lastWhitespace(s: string): number {
 
 /**
  * Cuts to at most `max` characters (code points, so a surrogate pair is never split), `ellipsis`
- * included. With `wordBoundary`, the cut moves back to the last space when that keeps at least
- * half of the text, and separators left dangling at the end are removed.
+ * included. With `wordBoundary`, a cut inside a word moves back to the last space when that keeps
+ * at least half of the text; separators left dangling at the end are removed.
  */
 export function truncate(s: string, max: number, ellipsis: string, wordBoundary: boolean): string {
   if (s.length <= max) return s;
@@ -170,7 +171,9 @@ export function truncate(s: string, max: number, ellipsis: string, wordBoundary:
   if (chars.length <= max) return s;
   const budget = Math.max(0, max - [...ellipsis].length);
   let cut = chars.slice(0, budget).join('');
-  if (wordBoundary && !/\s/.test(chars[budget] ?? ' ')) {
+  // Mid-word when the characters on both sides of the cut are letters or digits.
+  const midWord = WORD_CHAR.test(chars[budget] ?? ' ') && WORD_CHAR.test(chars[budget - 1] ?? ' ');
+  if (wordBoundary && midWord) {
     const space = lastWhitespace(cut);
     if (space >= Math.floor(cut.length / 2)) cut = cut.slice(0, space);
   }

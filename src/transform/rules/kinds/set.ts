@@ -45,10 +45,11 @@ export const setKind: RuleKindDef<SetBody> = {
       return { field: ref.name, value: '', ifEmpty };
     }
     if (ref.type === 'int') {
-      if (typeof obj.value !== 'number' || !Number.isSafeInteger(obj.value) || obj.value < 0) {
+      const n = typeof obj.value === 'string' && /^\d{1,15}$/.test(obj.value) ? Number(obj.value) : obj.value;
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
         return fail(vctx, 'a whole number of at least 0, or "" to clear', obj.value);
       }
-      return { field: ref.name, value: String(obj.value), ifEmpty };
+      return { field: ref.name, value: String(n), ifEmpty };
     }
     const amount = decimalText(obj.value);
     if (amount === undefined || amount.startsWith('-')) {
