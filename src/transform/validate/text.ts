@@ -42,12 +42,17 @@ const BLOCK_TAGS = new Set([
 ]);
 
 export function stripHtml(html: string): string {
-  if (!html.includes('<')) return html;
-  return html
-    .replace(SCRIPT_LIKE, ' ')
-    .replace(COMMENT, ' ')
-    // Block elements separate words; inline ones (b, span, sub) do not: "H<sub>2</sub>O" stays "H2O".
-    .replace(TAG, (_, name: string) => (BLOCK_TAGS.has(name.toLowerCase()) ? ' ' : ''));
+  let s = html;
+  // Removing one tag can join the halves of another ("<<b>i>"): repeat until nothing changes.
+  for (let prev = ''; s !== prev && s.includes('<'); ) {
+    prev = s;
+    s = s
+      .replace(SCRIPT_LIKE, ' ')
+      .replace(COMMENT, ' ')
+      // Block elements separate words; inline ones (b, span, sub) do not: "H<sub>2</sub>O" stays "H2O".
+      .replace(TAG, (_, name: string) => (BLOCK_TAGS.has(name.toLowerCase()) ? ' ' : ''));
+  }
+  return s;
 }
 
 /**
@@ -57,13 +62,19 @@ export function stripHtml(html: string): string {
 export function cleanText(value: string, html: 'strip' | 'keep'): string {
   const strip = html === 'strip';
   if (!needsClean(value, strip)) return value;
-  let s = strip ? stripHtml(value) : value;
+  // Controls go first so that "<\u0001b>" cannot become a tag after stripping; references can
+  // produce controls (&#1;) and tags (&lt;b&gt;) again, hence the second round after decoding.
+  let s = removeControls(value);
+  if (strip) s = stripHtml(s);
   if (s.includes('&')) {
-    s = decodeEntities(s);
-    if (strip) s = stripHtml(s);
+    const decoded = decodeEntities(s);
+    if (decoded !== s) s = strip ? stripHtml(removeControls(decoded)) : removeControls(decoded);
   }
-  s = removeXmlForbidden(s.replace(CONTROLS, ''));
   return s.replace(WHITESPACE_RUN, ' ').trim();
+}
+
+function removeControls(s: string): string {
+  return removeXmlForbidden(s.replace(CONTROLS, ''));
 }
 
 const TAG_TEST = /<\/?[A-Za-z][A-Za-z0-9-]*\b[^<>]*>|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/;
