@@ -73,7 +73,7 @@ export function runCsv(profile: Profile, file: string, delimiter: string, opts: 
   const s = staging();
   const writer = s.writer(opts);
   try {
-    const rows = parse(readFileSync(file), { delimiter, bom: true, relax_column_count: true, info: true, raw: true }) as unknown as {
+    const rows = parse(readFileSync(file), { delimiter, bom: true, relax_column_count: true, relax_quotes: true, info: true, raw: true }) as unknown as {
       record: string[];
       raw: string;
       info: { lines: number; bytes: number };

@@ -1,0 +1,71 @@
+/**
+ * Google's tab-separated product feed: a header of attribute names (`image_link`, `image link` or
+ * `g:image_link` alike), one item per row. A repeated attribute is either a repeated column or,
+ * for `additional_image_link` and `shipping`, several values in one cell separated by commas.
+ */
+import { FeedmillError } from '../../../errors.js';
+import type { RecordLocation } from '../../../model.js';
+import { FieldReader, headerKey } from '../../fields.js';
+import type { CsvMapper, ProfileContext, ProfileSink } from '../../profile.js';
+import { GOOGLE_ATTRIBUTES, mapGoogleItem, type GoogleItem } from './attributes.js';
+
+/** Splits a multi-value cell; shipping groups are cut only before a `CC:` country prefix. */
+function splitCell(key: string, cell: string): string[] {
+  if (key === 'additional_image_link') return cell.split(',');
+  if (key === 'shipping') return cell.split(/,(?=\s*[A-Z]{2}:)/);
+  return [cell];
+}
+
+export class GoogleTsvMapper implements CsvMapper {
+  readonly #keys: string[];
+  readonly #currency: string | undefined;
+  readonly #r = new FieldReader();
+
+  constructor(header: readonly string[], ctx: ProfileContext) {
+    this.#keys = header.map(headerKey);
+    const missing = ['id', 'price'].filter((k) => !this.#keys.includes(k));
+    if (missing.length > 0) {
+      throw new FeedmillError(
+        'FEEDMILL_PROFILE_MISMATCH',
+        `${ctx.sourceName} is not a Google product feed: the header lacks ${missing.join(' and ')}; use Google's attribute names (id, title, link, price...) or --profile generic`,
+        { profile: 'google-feed', missing, header: header.slice(0, 20) },
+      );
+    }
+    this.#currency = ctx.defaultCurrency;
+  }
+
+  row(fields: readonly string[], loc: RecordLocation, sink: ProfileSink): void {
+    const item: GoogleItem = new Map();
+    for (let i = 0; i < fields.length; i++) {
+      const v = fields[i] as string;
+      if (v === '') continue;
+      const k = this.#keys[i] as string;
+      const parts = splitCell(k, v);
+      const list = item.get(k);
+      if (list === undefined) item.set(k, parts);
+      else list.push(...parts);
+    }
+    const r = this.#r;
+    r.reset();
+    const mapped = mapGoogleItem(item, r, this.#currency);
+    if (mapped === undefined) {
+      const p = r.problem ?? { code: 'RECORD_MISSING_ID' as const, field: 'id', message: 'the row has no id' };
+      sink.reject({ ...loc, code: p.code, field: p.field, message: p.message, raw: fields.join('\t') });
+      return;
+    }
+    sink.standaloneOffer(mapped.product, mapped.offer, loc.line);
+  }
+}
+
+/**
+ * 0..1 for --profile auto: a header made of Google attribute names with the ones every feed has.
+ * Scores above the generic profile (at most 0.8) only when nearly every column is Google's own.
+ */
+export function detectGoogleHeader(header: readonly string[]): number {
+  const keys = header.map(headerKey).filter((k) => k !== '');
+  if (keys.length === 0 || !keys.includes('id') || !keys.includes('price')) return 0;
+  const google = keys.filter((k) => GOOGLE_ATTRIBUTES.has(k)).length;
+  const core = ['title', 'link', 'image_link', 'availability'].filter((k) => keys.includes(k)).length;
+  if (google / keys.length >= 0.9 && core >= 3) return 0.85;
+  return 0.4;
+}
