@@ -84,7 +84,7 @@ export function compileChannel(def: ChannelDefinition): CompiledChannel {
   // Reused for every item: render is synchronous and copies them into the output text.
   const values: (string | readonly string[] | undefined)[] = new Array<undefined>(written.length).fill(undefined);
   const attrValues: (readonly string[] | undefined)[] = new Array<undefined>(written.length).fill(undefined);
-  const scratch: Scratch = { reason: null, warning: null };
+  const scratch: Scratch = { reason: null, warnings: [] };
   const writeItem = itemWriter(def, written);
   const n = fields.length;
 
@@ -93,7 +93,7 @@ export function compileChannel(def: ChannelDefinition): CompiledChannel {
     for (let i = 0; i < n; i++) {
       const f = fields[i] as RuntimeField;
       scratch.reason = null;
-      scratch.warning = null;
+      if (scratch.warnings.length > 0) scratch.warnings.length = 0;
       const v = f.render(item, scratch);
       if (v === undefined) {
         if (scratch.reason === null) {
@@ -103,9 +103,8 @@ export function compileChannel(def: ChannelDefinition): CompiledChannel {
           if (f.def.onInvalid === 'exclude') return { ok: false, field: f.name, reason: scratch.reason };
           (warnings ??= []).push({ field: f.name, reason: scratch.reason });
         }
-      } else if (scratch.warning !== null) {
-        (warnings ??= []).push({ field: f.name, reason: scratch.warning });
       }
+      if (scratch.warnings.length > 0) for (const reason of scratch.warnings) (warnings ??= []).push({ field: f.name, reason });
       if (f.slot < 0) continue;
       values[f.slot] = v;
       if (f.attrs !== undefined) attrValues[f.slot] = v === undefined ? undefined : f.attrs.map((g) => String(g(item) ?? ''));

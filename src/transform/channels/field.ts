@@ -5,7 +5,7 @@
  *
  * Outcome protocol (no allocation per field): the renderer returns the value, or `undefined`; it
  * sets `scratch.reason` when the value was present but invalid (undefined + no reason = missing),
- * and `scratch.warning` when it changed a valid value (truncation, dropped list entries).
+ * and pushes to `scratch.warnings` when it changed a valid value (truncation, dropped list entries).
  */
 import { CURRENCY_PATTERN } from '../../money.js';
 import type { Item } from '../item.js';
@@ -26,7 +26,8 @@ import { compileSources, compileTemplate, type Getter, type RawValue } from './s
 
 export interface Scratch {
   reason: Reason | null;
-  warning: Reason | null;
+  /** Emptied by the caller before each field; a list can warn more than once. */
+  readonly warnings: Reason[];
 }
 
 export type FieldValue = string | readonly string[] | undefined;
@@ -65,13 +66,13 @@ export function compileField(def: FieldDefinition, format: ChannelFormat, priceO
       const trimmed = entry.trim();
       if (trimmed === '') continue;
       if (out.length === max) {
-        scratch.warning = 'list_truncated';
+        scratch.warnings.push('list_truncated');
         break;
       }
       const r = process(trimmed, item, scratch);
       if (r === undefined) {
         // A bad entry is dropped; the rest of the list stands.
-        if (scratch.reason !== null) scratch.warning = scratch.reason;
+        if (scratch.reason !== null) scratch.warnings.push(scratch.reason);
         scratch.reason = null;
       } else {
         out.push(r);
@@ -139,7 +140,7 @@ function compileText(def: FieldDefinition, html: 'strip' | 'keep'): KindProcesso
       scratch.reason = 'too_long';
       return undefined;
     }
-    scratch.warning = 'truncated';
+    scratch.warnings.push('truncated');
     return truncateAtWord(s, max);
   };
 }

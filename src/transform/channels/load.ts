@@ -28,7 +28,7 @@ function channelFiles(feedsDir: string): Map<string, string> {
     throw new FeedmillError('FEEDMILL_CHANNEL_UNKNOWN', `the channel folder ${feedsDir} cannot be read`, { feedsDir }, { cause: err });
   }
   const files = new Map<string, string>();
-  for (const file of names.sort()) {
+  for (const file of names) {
     const ext = EXTENSIONS.find((e) => file.endsWith(e));
     if (ext === undefined) continue;
     const name = file.slice(0, -ext.length);
@@ -58,7 +58,9 @@ export function loadChannel(name: string, feedsDir: string = DEFAULT_FEEDS_DIR):
 }
 
 export function listChannels(feedsDir: string = DEFAULT_FEEDS_DIR): ChannelDefinition[] {
-  return [...channelFiles(feedsDir)].map(([name, file]) => readDefinition(join(feedsDir, file), name));
+  return [...channelFiles(feedsDir)]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, file]) => readDefinition(join(feedsDir, file), name));
 }
 
 /** Reads, parses and validates one definition file (any name; the `name` key must match `expectedName` when given). */
