@@ -1,0 +1,310 @@
+/**
+ * exportCatalog: from a catalog's current staged version to one published feed per channel.
+ *
+ *  1. main thread: resolve the version (CatalogVersions.current), load and validate the channels and
+ *     rules (bad definitions fail here, before any worker starts), cut the offers into rowid ranges;
+ *  2. pool: each range → one part file per channel (gzip members when gzipped), counters back;
+ *  3. main thread: merge counters and quality snapshots in range order, write the quality reports,
+ *     then publish each channel (gate, size limits, atomic rename, manifest, kept versions), and copy
+ *     to `outDir` when asked.
+ * The parts directory is removed whatever happens. A worker crash or a cancel fails the export before
+ * anything is published. With several channels, each is published on its own: one refused by the
+ * gate keeps its old feed while the others go out, and the export then fails with that code.
+ *
+ * Quality reports: dataPaths(config).reports/<catalog>/<channel>.quality.json and .quality.txt,
+ * rewritten by every export that got as far as publishing (also when the gate refused the feed:
+ * that is when the report is needed).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dataPaths, type Config } from '../config.js';
+import { openAppDb, type AppDb } from '../db/index.js';
+import { fsyncDir, gzipFileName, publishFeed, writeTempFile, DEFAULT_GZIP_LEVEL, type PartFile, type PublishResult } from '../emit/index.js';
+import { FeedmillError, isFeedmillError, toFeedmillError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { assertName } from '../names.js';
+import { CatalogRegistry } from '../catalogs/index.js';
+import { CatalogVersions, openForRead } from '../staging/index.js';
+import { compileChannel, DEFAULT_FEEDS_DIR, loadChannel, type ChannelDefinition, type CompiledChannel } from './channels/index.js';
+import { formatQualityReport, QualityCounter, type QualitySnapshot } from './quality-report.js';
+import { canonicalJson, loadRuleFile, rulesHash, type RuleSetSpec } from './rules/index.js';
+import { abortError, partitionOffers, TransformPool, type TransformResult, type TransformTask } from './pool/index.js';
+
+export interface ExportOptions {
+  config: Config;
+  catalog: string;
+  /** Channel names; every one is produced in the same pass over the offers. */
+  channels: readonly string[];
+  /** Rule file; undefined: the catalog's registered rules (if any); null: no rules. */
+  rulesPath?: string | null | undefined;
+  /** Also publish a copy of each feed (and manifest) into this directory. */
+  outDir?: string | undefined;
+  /** Gzip each feed (published as <fileName>.gz). @default false */
+  gzip?: boolean | undefined;
+  /** @default 6 */
+  gzipLevel?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Offers transformed so far, and the total. */
+  progress?: ((done: number, total: number) => void) | undefined;
+  /** Fencing check run right before each feed's rename; throw to refuse the publish. */
+  fence?: (() => void) | undefined;
+  /** Publish even when the gate would refuse (large drop, empty feed). */
+  force?: boolean | undefined;
+  /** Reuse a long-lived pool (server, task bots); else one is made for this export and destroyed. */
+  pool?: TransformPool | undefined;
+  /** Channel definitions folder. @default the repository's feeds/ */
+  feedsDir?: string | undefined;
+  /** App DB; else opened from config and closed after. */
+  db?: AppDb | undefined;
+  /** Written to manifests, reports and header placeholders; fixed by tests for byte-identical runs. @default now */
+  generatedAt?: string | undefined;
+  /** Offers per rowid range (tests use small values). */
+  rangeRows?: number | undefined;
+  log?: Logger | undefined;
+}
+
+export interface ExportedFeed {
+  channel: string;
+  /** The published feed (its first file when split). */
+  path: string;
+  /** All published files, in order (one unless the channel split the feed). */
+  paths: string[];
+  items: number;
+  /** Refused by the channel's validation (reasons in the quality report). */
+  excluded: number;
+  /** Dropped by rules. */
+  filtered: number;
+  bytes: number;
+  sha256: string;
+  manifestPath: string;
+  reportPath: string;
+  /** The copies in outDir, when asked. */
+  outPaths?: string[];
+}
+
+export interface ExportResult {
+  catalog: string;
+  version: number;
+  feeds: ExportedFeed[];
+  seconds: number;
+  quality: Record<string, QualitySnapshot>;
+}
+
+interface ChannelPlan {
+  name: string;
+  definition: ChannelDefinition;
+  compiled: CompiledChannel;
+  key: string;
+  rulesHash: string | null;
+}
+
+export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> {
+  const started = process.hrtime.bigint();
+  const { config } = opts;
+  const log = (opts.log ?? silentLogger).child({ catalog: opts.catalog, stage: 'export' });
+  assertName(opts.catalog, 'catalog');
+  if (opts.channels.length === 0) {
+    throw new FeedmillError('FEEDMILL_CLI_USAGE', 'no channel to export: name at least one (--channels google-shopping,meta)', { catalog: opts.catalog });
+  }
+  const seen = new Set<string>();
+  for (const c of opts.channels) {
+    assertName(c, 'channel');
+    if (seen.has(c)) throw new FeedmillError('FEEDMILL_CLI_USAGE', `channel ${c} is listed twice`, { channel: c });
+    seen.add(c);
+  }
+  opts.signal?.throwIfAborted();
+
+  const db = opts.db ?? openAppDb(config);
+  let pool: TransformPool | undefined;
+  const exportId = `${opts.catalog}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const partsDir = join(dataPaths(config).parts, exportId);
+  try {
+    const version = new CatalogVersions(db, config).current(opts.catalog);
+    const rulesPath = opts.rulesPath === undefined ? new CatalogRegistry(db).get(opts.catalog).rulesPath : opts.rulesPath;
+    const rules: RuleSetSpec | undefined = rulesPath === null ? undefined : loadRuleFile(rulesPath);
+    const rulesKey = rules === undefined ? undefined : sha256(canonicalJson(rules));
+    const feedsDir = opts.feedsDir ?? DEFAULT_FEEDS_DIR;
+    const plans: ChannelPlan[] = opts.channels.map((name) => {
+      const definition = loadChannel(name, feedsDir);
+      return {
+        name,
+        definition,
+        compiled: compileChannel(definition),
+        key: sha256(JSON.stringify(definition)),
+        rulesHash: rules === undefined ? null : rulesHash(rules, name),
+      };
+    });
+
+    const ranges = withStaging(version.stagingPath, (sdb) => partitionOffers(sdb, opts.rangeRows));
+    const gzipLevel = opts.gzip ? (opts.gzipLevel ?? DEFAULT_GZIP_LEVEL) : null;
+    const tasks: TransformTask[] = ranges.map((range) => ({
+      stagingPath: version.stagingPath,
+      range,
+      channels: plans.map((p) => ({ key: p.key, value: p.definition })),
+      rules: rules === undefined || rulesKey === undefined ? undefined : { key: rulesKey, value: rules },
+      partsDir,
+      gzipLevel,
+    }));
+    mkdirSync(partsDir, { recursive: true });
+    pool = opts.pool ?? new TransformPool({ workers: config.transformWorkers });
+    const total = version.offers ?? ranges.reduce((n, r) => n + r.hi - r.lo + 1, 0);
+    let done = 0;
+    log.info('export started', { version: version.version, channels: opts.channels, ranges: ranges.length, workers: pool.workers });
+    const results = await pool.runAll(tasks, {
+      signal: opts.signal,
+      onResult: (r) => {
+        done += r.rows;
+        opts.progress?.(done, total);
+      },
+    });
+    opts.signal?.throwIfAborted();
+
+    const generatedAt = opts.generatedAt ?? new Date().toISOString();
+    const reportsDir = join(dataPaths(config).reports, opts.catalog);
+    const catalogFeedsDir = join(dataPaths(config).feeds, opts.catalog);
+    const feeds: ExportedFeed[] = [];
+    const quality: Record<string, QualitySnapshot> = {};
+    const failures: FeedmillError[] = [];
+    for (const plan of plans) {
+      const merged = mergeChannel(plan.name, results);
+      quality[plan.name] = merged.quality;
+      const reportPath = await writeReport(reportsDir, plan.name, {
+        catalog: opts.catalog,
+        catalogVersion: version.version,
+        channel: plan.name,
+        rulesHash: plan.rulesHash,
+        generatedAt,
+        filtered: merged.filtered,
+        ...merged.quality,
+      });
+      const ctx = { catalog: opts.catalog, generatedAt };
+      const common = {
+        catalog: opts.catalog,
+        channel: plan.name,
+        fileName: opts.gzip ? gzipFileName(plan.compiled.fileName) : plan.compiled.fileName,
+        gzip: opts.gzip === true,
+        gzipLevel: gzipLevel ?? undefined,
+        header: plan.compiled.header(ctx),
+        footer: plan.compiled.footer(ctx),
+        parts: merged.parts,
+        excluded: merged.excluded,
+        catalogVersion: version.version,
+        rulesHash: plan.rulesHash,
+        generatedAt,
+        limits: {
+          maxBytes: plan.definition.limits.maxBytes,
+          maxItems: plan.definition.limits.maxItems,
+          split: plan.definition.limits.onOverLimit === 'split',
+        },
+        signal: opts.signal,
+      };
+      let published: PublishResult;
+      try {
+        published = await publishFeed({
+          ...common,
+          dir: catalogFeedsDir,
+          gate: { maxDrop: config.publishGateDrop, force: opts.force },
+          keepVersions: config.keepFeedVersions,
+          beforeRename: opts.fence,
+        });
+      } catch (err) {
+        const e = toFeedmillError(err);
+        if (!isGate(e)) throw e;
+        log.warn('feed not published', { channel: plan.name, code: e.code, ...e.details });
+        failures.push(e);
+        continue;
+      }
+      const feed: ExportedFeed = {
+        channel: plan.name,
+        path: published.paths[0] as string,
+        paths: published.paths,
+        items: published.manifest.items,
+        excluded: merged.excluded,
+        filtered: merged.filtered,
+        bytes: published.manifest.bytes,
+        sha256: published.manifest.sha256,
+        manifestPath: published.manifestPath,
+        reportPath,
+      };
+      if (opts.outDir !== undefined) {
+        const copy = await publishFeed({ ...common, dir: opts.outDir, gate: false, keepVersions: 0, beforeRename: opts.fence });
+        feed.outPaths = copy.paths;
+      }
+      feeds.push(feed);
+      log.info('feed published', { channel: plan.name, items: feed.items, excluded: feed.excluded, bytes: feed.bytes });
+    }
+    const first = failures[0];
+    if (first !== undefined) {
+      throw new FeedmillError(first.code, first.message, {
+        ...first.details,
+        refused: failures.map((f) => f.details.channel),
+        published: feeds.map((f) => f.channel),
+      }, { cause: first });
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { catalog: opts.catalog, version: version.version, feeds, seconds, quality };
+  } catch (err) {
+    if (opts.signal?.aborted && !isFeedmillError(err, 'FEEDMILL_TRANSFORM_ABORTED')) throw abortError(opts.signal);
+    throw err;
+  } finally {
+    rmSync(partsDir, { recursive: true, force: true });
+    if (opts.pool === undefined) await pool?.close();
+    if (opts.db === undefined) db.close();
+  }
+}
+
+/** Gate refusals end the export with their code but do not stop the other channels. */
+function isGate(e: FeedmillError): boolean {
+  return e.code === 'FEEDMILL_PUBLISH_GATE' || e.code === 'FEEDMILL_PUBLISH_EMPTY' || e.code === 'FEEDMILL_PUBLISH_TOO_LARGE';
+}
+
+function withStaging<T>(path: string, fn: (db: ReturnType<typeof openForRead>) => T): T {
+  const sdb = openForRead(path);
+  try {
+    return fn(sdb);
+  } finally {
+    sdb.close();
+  }
+}
+
+function mergeChannel(
+  channel: string,
+  results: readonly TransformResult[],
+): { parts: PartFile[]; excluded: number; filtered: number; quality: QualitySnapshot } {
+  const counter = new QualityCounter();
+  const parts: PartFile[] = [];
+  let excluded = 0;
+  let filtered = 0;
+  // Range order = feed order; merging snapshots in that order makes report examples stable.
+  for (const r of [...results].sort((a, b) => a.index - b.index)) {
+    const c = r.channels.find((x) => x.channel === channel);
+    if (c === undefined) throw new FeedmillError('FEEDMILL_INTERNAL', `range ${r.index} returned no part for channel ${channel}`, { channel, range: r.index });
+    parts.push({ path: c.path, items: c.items, bytes: c.bytes, rawBytes: c.rawBytes });
+    excluded += c.excluded;
+    filtered += c.filtered;
+    counter.merge(c.quality);
+  }
+  return { parts, excluded, filtered, quality: counter.toJSON() };
+}
+
+async function writeReport(dir: string, channel: string, report: QualitySnapshot & Record<string, unknown>): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const jsonPath = join(dir, `${channel}.quality.json`);
+  const textPath = join(dir, `${channel}.quality.txt`);
+  const head = `${channel} quality report, ${String(report.catalog)} version ${String(report.catalogVersion)}\nfiltered by rules: ${String(report.filtered)}\n`;
+  for (const [path, body] of [
+    [jsonPath, `${JSON.stringify(report, null, 2)}\n`],
+    [textPath, head + formatQualityReport(report)],
+  ] as const) {
+    const temp = await writeTempFile(dir, path.slice(dir.length + 1), body);
+    await rename(temp, path);
+  }
+  await fsyncDir(dir);
+  return jsonPath;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

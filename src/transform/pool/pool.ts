@@ -1,0 +1,118 @@
+/**
+ * The transform pool: piscina worker threads (one per core by default) that each take rowid ranges
+ * and write their part files. The pool is the only place that turns a dead worker into an error:
+ * any task failure (a throw in the worker, `process.exit`, running out of memory) cancels the other
+ * tasks and fails the whole run with FEEDMILL_TRANSFORM_WORKER_CRASHED, so a short feed is never
+ * mistaken for a complete one.
+ */
+import { setMaxListeners } from 'node:events';
+import { Piscina } from 'piscina';
+import type { ResourceLimits } from 'node:worker_threads';
+import { FeedmillError, isFeedmillError } from '../../errors.js';
+import type { TransformResult, TransformTask } from './task.js';
+import { defaultWorkerFile, workerFileAt } from './worker-file.js';
+
+export interface TransformPoolOptions {
+  /** Worker threads. @default config.transformWorkers */
+  workers: number;
+  /** Another worker module (tests use fixtures that wrap the real worker). */
+  workerFile?: string | undefined;
+  resourceLimits?: ResourceLimits | undefined;
+  workerData?: unknown;
+}
+
+export interface RunAllOptions {
+  signal?: AbortSignal | undefined;
+  /** Called as each range completes (in completion order). */
+  onResult?: ((result: TransformResult) => void) | undefined;
+}
+
+export class TransformPool {
+  readonly #piscina: Piscina<TransformTask, TransformResult>;
+  readonly workers: number;
+  #closed = false;
+
+  constructor(options: TransformPoolOptions) {
+    if (!Number.isInteger(options.workers) || options.workers < 1) {
+      throw new FeedmillError('FEEDMILL_CONFIG_INVALID', `transform workers must be a whole number >= 1, got ${options.workers}`, {
+        key: 'transformWorkers',
+        value: options.workers,
+      });
+    }
+    const file = options.workerFile === undefined ? defaultWorkerFile() : workerFileAt(options.workerFile);
+    this.workers = options.workers;
+    this.#piscina = new Piscina<TransformTask, TransformResult>({
+      filename: file.filename,
+      execArgv: file.execArgv,
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      // One task at a time per worker: a task is a whole range, the queue does the balancing.
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+      resourceLimits: options.resourceLimits,
+      workerData: options.workerData,
+    });
+  }
+
+  /**
+   * Runs every task; resolves with the results in task order, or rejects after all tasks settled
+   * (so no worker still writes a part when the caller cleans up).
+   */
+  async runAll(tasks: readonly TransformTask[], options: RunAllOptions = {}): Promise<TransformResult[]> {
+    if (this.#closed) throw new FeedmillError('FEEDMILL_INTERNAL', 'the transform pool was closed');
+    const internal = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
+    // piscina listens on the signal once per queued task: thousands of ranges are expected, not a leak.
+    setMaxListeners(tasks.length + 10, signal);
+    let failure: { task: TransformTask; error: unknown } | undefined;
+    const results = await Promise.allSettled(
+      tasks.map(async (task) => {
+        try {
+          const result = await this.#piscina.run(task, { signal });
+          options.onResult?.(result);
+          return result;
+        } catch (error) {
+          if (failure === undefined && !options.signal?.aborted && !internal.signal.aborted) {
+            failure = { task, error };
+            internal.abort();
+          }
+          throw error;
+        }
+      }),
+    );
+    if (options.signal?.aborted) throw abortError(options.signal);
+    if (failure !== undefined) throw crashError(failure.task, failure.error);
+    return results.map((r) => (r as PromiseFulfilledResult<TransformResult>).value);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#piscina.destroy();
+  }
+}
+
+function crashError(task: TransformTask, error: unknown): FeedmillError {
+  const e = error as { message?: unknown; code?: unknown; name?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return new FeedmillError(
+    'FEEDMILL_TRANSFORM_WORKER_CRASHED',
+    `a transform worker died on offers ${task.range.lo}-${task.range.hi} (${message}); the export was failed and no feed was published`,
+    {
+      range: task.range.index,
+      lo: task.range.lo,
+      hi: task.range.hi,
+      reason: message,
+      errorCode: typeof e?.code === 'string' ? e.code : null,
+    },
+    { cause: error },
+  );
+}
+
+export function abortError(signal: AbortSignal): FeedmillError {
+  const reason: unknown = signal.reason;
+  if (isFeedmillError(reason, 'FEEDMILL_TRANSFORM_ABORTED')) return reason;
+  return new FeedmillError('FEEDMILL_TRANSFORM_ABORTED', 'the export was canceled; its parts were removed and no feed was published', {
+    reason: isFeedmillError(reason) ? reason.code : reason instanceof Error ? reason.message : String(reason),
+  }, { cause: reason });
+}

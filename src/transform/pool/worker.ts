@@ -1,0 +1,129 @@
+/**
+ * The transform worker (one piscina thread). Per task: one sequential scan of a rowid range, every
+ * requested channel in the same pass (each gets its own copy of the item, rules, render), one part
+ * file per channel. Only counters and quality snapshots go back.
+ *
+ * Cached per worker: the read-only staging handle (the latest file only, so a superseded version's
+ * file is not held open) and the compiled channels and rules, by the key the main thread computed.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { openForRead, STAGED_OFFER_SQL, type StagedOffer, type StagingDb } from '../../staging/index.js';
+import type Database from 'better-sqlite3';
+import { compileChannel, type CompiledChannel, type RenderResult } from '../channels/index.js';
+import { cloneItem, toItem } from '../item.js';
+import { QualityCounter } from '../quality-report.js';
+import { compileRules, type CompiledRules } from '../rules/index.js';
+import { DuplicateIdChecker } from '../validate/index.js';
+import { partName } from './partition.js';
+import { PartWriter } from './part-writer.js';
+import type { ChannelPartResult, TransformResult, TransformTask } from './task.js';
+
+let staging: { path: string; db: StagingDb; select: Database.Statement } | undefined;
+const channelCache = new Map<string, CompiledChannel>();
+const rulesCache = new Map<string, CompiledRules>();
+/** Compiled artefacts are small, but a long-lived pool sees many rule versions: keep the recent ones. */
+const MAX_CACHED = 64;
+
+function stagingFor(path: string): { db: StagingDb; select: Database.Statement } {
+  if (staging?.path !== path) {
+    staging?.db.close();
+    const db = openForRead(path);
+    staging = { path, db, select: db.prepare(STAGED_OFFER_SQL) };
+  }
+  return staging;
+}
+
+function cached<T>(cache: Map<string, T>, key: string, build: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+    value = build();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+interface Lane {
+  name: string;
+  channel: CompiledChannel;
+  rules: CompiledRules | undefined;
+  writer: PartWriter;
+  quality: QualityCounter;
+  ids: DuplicateIdChecker;
+  items: number;
+  filtered: number;
+  excluded: number;
+}
+
+export default async function transformRange(task: TransformTask): Promise<TransformResult> {
+  const { select } = stagingFor(task.stagingPath);
+  const ruleSet = task.rules;
+  const lanes: Lane[] = task.channels.map(({ key, value }) => {
+    const channel = cached(channelCache, key, () => compileChannel(value));
+    const rules =
+      ruleSet === undefined ? undefined : cached(rulesCache, `${ruleSet.key}\u0000${channel.name}`, () => compileRules(ruleSet.value, channel.name));
+    const dir = join(task.partsDir, channel.name);
+    mkdirSync(dir, { recursive: true });
+    return {
+      name: channel.name,
+      channel,
+      rules,
+      writer: new PartWriter(join(dir, partName(task.range.index, task.gzipLevel !== null)), task.gzipLevel),
+      quality: new QualityCounter(),
+      ids: new DuplicateIdChecker(),
+      items: 0,
+      filtered: 0,
+      excluded: 0,
+    };
+  });
+  const single = lanes.length === 1;
+  let rows = 0;
+  try {
+    for (const row of select.iterate(task.range.lo, task.range.hi) as Iterable<StagedOffer>) {
+      rows++;
+      const base = toItem(row);
+      for (const lane of lanes) {
+        // Each channel gets its own copy: one channel's rules must not leak into another's output.
+        const item = single ? base : cloneItem(base);
+        if (lane.rules !== undefined && !lane.rules.apply(item)) {
+          lane.filtered++;
+          continue;
+        }
+        let result: RenderResult = lane.channel.render(item);
+        if (result.ok && lane.ids.isDuplicate(item.id)) {
+          result = { ok: false, field: lane.channel.idField ?? 'id', reason: 'duplicate_id' };
+        }
+        lane.quality.add(item.id, result);
+        if (!result.ok) {
+          lane.excluded++;
+          continue;
+        }
+        lane.items++;
+        const pending = lane.writer.write(result.text);
+        if (pending !== undefined) await pending;
+      }
+    }
+    const channels: ChannelPartResult[] = [];
+    for (const lane of lanes) {
+      const stats = await lane.writer.close();
+      channels.push({
+        channel: lane.name,
+        path: lane.writer.path,
+        items: lane.items,
+        filtered: lane.filtered,
+        excluded: lane.excluded,
+        bytes: stats.bytes,
+        rawBytes: stats.rawBytes,
+        quality: lane.quality.toJSON(),
+      });
+    }
+    return { index: task.range.index, rows, channels };
+  } catch (err) {
+    for (const lane of lanes) {
+      lane.writer.destroy();
+      rmSync(lane.writer.path, { force: true });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { dataPaths } from '../../src/config.js';
+import { FeedmillError } from '../../src/errors.js';
+import { readManifest, manifestPath } from '../../src/emit/index.js';
+import { exportCatalog, type ExportOptions } from '../../src/transform/export.js';
+import { TransformPool } from '../../src/transform/pool/index.js';
+import { merchantRow, stageCatalog, tempRoot, testConfig } from './pool/fixtures/stage.js';
+
+const GENERATED_AT = '2030-01-02T03:04:05.000Z';
+const hasCode = (code: string, details: Record<string, unknown> = {}) => (e: unknown) => {
+  assert.ok(e instanceof FeedmillError, `expected FeedmillError, got ${String(e)}`);
+  assert.equal(e.code, code, e.message);
+  for (const [k, v] of Object.entries(details)) assert.deepEqual(e.details[k], v, `details.${k}`);
+  return true;
+};
+
+function partsLeft(config: ReturnType<typeof testConfig>): string[] {
+  const dir = dataPaths(config).parts;
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+test('output is byte-identical across runs and worker counts; gzip inflates to the plain feed', async (t) => {
+  const root = tempRoot(t);
+  const pools = [new TransformPool({ workers: 1 }), new TransformPool({ workers: 2 })];
+  t.after(() => Promise.all(pools.map((p) => p.close())));
+  const run = async (name: string, pool: TransformPool, gzip: boolean) => {
+    const config = testConfig(join(root, name));
+    stageCatalog(config, 'acme', 240, (i) => merchantRow(i, 10));
+    const r = await exportCatalog({
+      config,
+      catalog: 'acme',
+      channels: ['google-shopping', 'meta', 'google-hotel-prices'],
+      rulesPath: null,
+      gzip,
+      pool,
+      rangeRows: 7,
+      generatedAt: GENERATED_AT,
+    });
+    assert.deepEqual(partsLeft(config), []);
+    return r;
+  };
+  const one = await run('one', pools[0] as TransformPool, false);
+  const two = await run('two', pools[1] as TransformPool, false);
+  const again = await run('again', pools[1] as TransformPool, false);
+  const gz1 = await run('gz1', pools[0] as TransformPool, true);
+  const gz2 = await run('gz2', pools[1] as TransformPool, true);
+  for (const [i, feed] of one.feeds.entries()) {
+    const plain = readFileSync(feed.path);
+    assert.deepEqual(readFileSync((two.feeds[i] ?? assert.fail()).path), plain, `${feed.channel}: 1 vs 2 workers`);
+    assert.deepEqual(readFileSync((again.feeds[i] ?? assert.fail()).path), plain, `${feed.channel}: run to run`);
+    const g1 = readFileSync((gz1.feeds[i] ?? assert.fail()).path);
+    assert.deepEqual(readFileSync((gz2.feeds[i] ?? assert.fail()).path), g1, `${feed.channel}: gzip, 1 vs 2 workers`);
+    assert.deepEqual(gunzipSync(g1), plain, `${feed.channel}: gunzip(gz) = plain`);
+    assert.ok((gz1.feeds[i]?.path ?? '').endsWith('.gz'));
+    assert.equal(feed.sha256, two.feeds[i]?.sha256);
+  }
+  const google = one.feeds.find((f) => f.channel === 'google-shopping') ?? assert.fail();
+  assert.equal(google.items, 240 - 24, 'every tenth offer has no image and is excluded');
+  assert.equal(google.excluded, 24);
+  const text = readFileSync(google.path, 'utf8');
+  assert.equal(text.split('<item>').length - 1, google.items);
+  assert.ok(text.includes('<g:title>Hoodie &quot;Ace&quot; &amp; #0</g:title>'), 'escaped by the channel renderer');
+  const q = one.quality['google-shopping'] ?? assert.fail();
+  assert.equal(q.itemsIn, 240);
+  assert.equal(q.itemsOut, 216);
+  assert.deepEqual(
+    q.exclusions.map((e) => [e.field, e.reason, e.count, e.examples[0]]),
+    [['g:image_link', 'missing', 24, 'SKU-9']],
+  );
+  const m = await readManifest(manifestPath(join(dataPaths(testConfig(join(root, 'one'))).feeds, 'acme'), 'google-shopping'));
+  assert.equal(m?.items, 216);
+  assert.equal(m?.catalogVersion, one.version);
+  assert.equal(m?.generatedAt, GENERATED_AT);
+  const report = JSON.parse(readFileSync(google.reportPath, 'utf8')) as { itemsIn: number; catalogVersion: number };
+  assert.equal(report.itemsIn, 240);
+  assert.ok(existsSync(google.reportPath.replace(/\.json$/, '.txt')));
+});
+
+test('rules run per channel in the same pass; the feed goes to --out too', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root, { transformWorkers: 2 });
+  stageCatalog(config, 'acme', 60);
+  const rulesPath = join(root, 'rules.yaml');
+  writeFileSync(
+    rulesPath,
+    ['version: 1', 'channels:', '  meta:', '    - drop: { field: brand, equals: Zeta }', '    - set: { field: title, template: "{brand} {title}" }', ''].join('\n'),
+  );
+  const outDir = join(root, 'out');
+  const r = await exportCatalog({ config, catalog: 'acme', channels: ['meta', 'google-shopping'], rulesPath, outDir, rangeRows: 5, generatedAt: GENERATED_AT });
+  const meta = r.feeds.find((f) => f.channel === 'meta') ?? assert.fail();
+  const google = r.feeds.find((f) => f.channel === 'google-shopping') ?? assert.fail();
+  assert.equal(meta.items, 20, 'only Acme (every third) is kept for meta');
+  assert.equal(meta.filtered, 40);
+  assert.equal(google.items, 60, 'google-shopping has no rules: nothing leaks from meta');
+  assert.ok(readFileSync(meta.path, 'utf8').includes('Acme Hoodie'));
+  assert.ok(!readFileSync(google.path, 'utf8').includes('Acme Hoodie'));
+  assert.deepEqual(readFileSync(join(outDir, 'meta.csv')), readFileSync(meta.path));
+  assert.ok(existsSync(join(outDir, 'meta.manifest.json')));
+  const m = await readManifest(meta.manifestPath);
+  assert.match(m?.rulesHash ?? '', /^[0-9a-f]{64}$/);
+});
+
+test('the gate keeps the good feed when a new version loses most items; force publishes', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root, { transformWorkers: 1 });
+  const opts: ExportOptions = { config, catalog: 'acme', channels: ['google-shopping', 'meta'], rulesPath: null, generatedAt: GENERATED_AT };
+  stageCatalog(config, 'acme', 40);
+  const first = await exportCatalog(opts);
+  const before = readFileSync(first.feeds[0]?.path ?? assert.fail());
+  stageCatalog(config, 'acme', 10);
+  await assert.rejects(
+    exportCatalog(opts),
+    hasCode('FEEDMILL_PUBLISH_GATE', { channel: 'google-shopping', items: 10, previousItems: 40, refused: ['google-shopping', 'meta'], published: [] }),
+  );
+  assert.deepEqual(readFileSync(first.feeds[0]?.path ?? assert.fail()), before);
+  assert.deepEqual(partsLeft(config), []);
+  const forced = await exportCatalog({ ...opts, force: true });
+  assert.equal(forced.feeds[0]?.items, 10);
+});
+
+test('a catalog without a version, or an unknown channel, fails before any worker starts', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root);
+  await assert.rejects(exportCatalog({ config, catalog: 'nope', channels: ['meta'], rulesPath: null }), hasCode('FEEDMILL_CATALOG_UNKNOWN'));
+  stageCatalog(config, 'acme', 5);
+  await assert.rejects(
+    exportCatalog({ config, catalog: 'acme', channels: ['goggle-shopping'], rulesPath: null }),
+    hasCode('FEEDMILL_CHANNEL_UNKNOWN', { channel: 'goggle-shopping', suggestion: 'google-shopping' }),
+  );
+  await assert.rejects(exportCatalog({ config, catalog: 'acme', channels: [], rulesPath: null }), hasCode('FEEDMILL_CLI_USAGE'));
+});
