@@ -36,3 +36,4 @@ export {
   REASONS,
   type Reason,
 } from './validate/index.js';
+export { checkFeedFile, readFeedRecords, type FeedCheckResult } from './validate/feed-file.js';

@@ -2,5 +2,7 @@
 import type { Command } from '../command.js';
 import { ingestCommand } from './ingest.js';
 import { rejectsCommand } from './rejects.js';
+import { channelsCommand } from './channels.js';
+import { validateCommand } from './validate.js';
 
-export const COMMANDS: Command[] = [ingestCommand, rejectsCommand];
+export const COMMANDS: Command[] = [ingestCommand, rejectsCommand, channelsCommand, validateCommand];
