@@ -114,7 +114,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     if (seen.has(c)) throw new FeedmillError('FEEDMILL_CLI_USAGE', `channel ${c} is listed twice`, { channel: c });
     seen.add(c);
   }
-  opts.signal?.throwIfAborted();
+  if (opts.signal?.aborted) throw abortError(opts.signal);
 
   const db = opts.db ?? openAppDb(config);
   let pool: TransformPool | undefined;
@@ -249,8 +249,10 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     if (opts.signal?.aborted && !isFeedmillError(err, 'FEEDMILL_TRANSFORM_ABORTED')) throw abortError(opts.signal);
     throw err;
   } finally {
-    rmSync(partsDir, { recursive: true, force: true });
+    // An owned pool is destroyed first: its threads are gone, so none can still write a part
+    // after the parts directory is removed.
     if (opts.pool === undefined) await pool?.close();
+    rmSync(partsDir, { recursive: true, force: true });
     if (opts.db === undefined) db.close();
   }
 }

@@ -52,6 +52,10 @@ export class TransformPool {
       resourceLimits: options.resourceLimits,
       workerData: options.workerData,
     });
+    // After an abort, a worker's last result can race with its termination; piscina then emits
+    // 'error' ("Unexpected message from Worker") for a task it already settled. The run's outcome
+    // is decided by runAll, so such late messages are dropped rather than crashing the process.
+    this.#piscina.on('error', () => undefined);
   }
 
   /**

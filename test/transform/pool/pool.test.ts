@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { dataPaths } from '../../../src/config.js';
+import { FeedmillError } from '../../../src/errors.js';
+import { openForRead } from '../../../src/staging/index.js';
+import { DEFAULT_FEEDS_DIR, loadChannel } from '../../../src/transform/channels/index.js';
+import { exportCatalog } from '../../../src/transform/export.js';
+import { partitionOffers, rangeCount, TransformPool, type TransformTask } from '../../../src/transform/pool/index.js';
+import transformRange from '../../../src/transform/pool/worker.js';
+import { stageCatalog, tempRoot, testConfig } from './fixtures/stage.js';
+import { CatalogVersions } from '../../../src/staging/index.js';
+import { openAppDb } from '../../../src/db/index.js';
+
+const crashingWorker = fileURLToPath(new URL('./fixtures/crashing-worker.ts', import.meta.url));
+const hasCode = (code: string, details: Record<string, unknown> = {}) => (e: unknown) => {
+  assert.ok(e instanceof FeedmillError, `expected FeedmillError, got ${String(e)}`);
+  assert.equal(e.code, code, e.message);
+  for (const [k, v] of Object.entries(details)) assert.deepEqual(e.details[k], v, `details.${k}`);
+  return true;
+};
+
+test('range count depends on the catalog size only', () => {
+  assert.equal(rangeCount(0), 0);
+  assert.equal(rangeCount(5), 5);
+  assert.equal(rangeCount(100), 16);
+  assert.equal(rangeCount(1_000_000), 50);
+  assert.equal(rangeCount(40_000_000), 2000);
+  assert.equal(rangeCount(100, 3), 34);
+});
+
+test('the worker scans one range, renders every channel and writes one part (gzip member) per channel', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root);
+  stageCatalog(config, 'acme', 30);
+  const db = openAppDb(config);
+  const stagingPath = new CatalogVersions(db, config).current('acme').stagingPath;
+  db.close();
+  const sdb = openForRead(stagingPath);
+  const ranges = partitionOffers(sdb, 10);
+  sdb.close();
+  assert.equal(ranges.length, 16);
+  assert.deepEqual(ranges[0], { lo: 1, hi: 1, index: 0 });
+  const channels = ['google-shopping', 'meta'].map((n) => ({ key: n, value: loadChannel(n, DEFAULT_FEEDS_DIR) }));
+  const partsDir = join(root, 'parts');
+  const range = { lo: 1, hi: 30, index: 3 };
+  const task: TransformTask = { stagingPath, range, channels, partsDir, gzipLevel: 6 };
+  const r = await transformRange(task);
+  assert.equal(r.rows, 30);
+  assert.equal(r.index, 3);
+  assert.deepEqual(r.channels.map((c) => [c.channel, c.items, c.excluded, c.filtered]), [
+    ['google-shopping', 30, 0, 0],
+    ['meta', 30, 0, 0],
+  ]);
+  const g = r.channels[0] ?? assert.fail();
+  assert.equal(g.path, join(partsDir, 'google-shopping', '000003.part.gz'));
+  const text = gunzipSync(readFileSync(g.path)).toString();
+  assert.equal(Buffer.byteLength(text), g.rawBytes);
+  assert.equal(readFileSync(g.path).length, g.bytes);
+  assert.equal(text.split('<item>').length - 1, 30);
+  assert.equal(g.quality.itemsOut, 30);
+  const plain = await transformRange({ ...task, range: { ...range, index: 4 }, gzipLevel: null });
+  assert.equal(readFileSync(plain.channels[0]?.path ?? assert.fail()).toString(), text);
+});
+
+for (const mode of ['throw', 'exit', 'oom'] as const) {
+  test(`a worker that dies (${mode}) fails the export with a coded error and leaves the old feed`, async (t) => {
+    const root = tempRoot(t);
+    const config = testConfig(root, { transformWorkers: 2 });
+    stageCatalog(config, 'acme', 200);
+    const opts = { config, catalog: 'acme', channels: ['google-shopping'], rulesPath: null, rangeRows: 10 };
+    const good = await exportCatalog(opts);
+    const before = readFileSync(good.feeds[0]?.path ?? assert.fail());
+    stageCatalog(config, 'acme', 210);
+    const pool = new TransformPool({
+      workers: 2,
+      workerFile: crashingWorker,
+      workerData: { crashAt: 5, mode },
+      resourceLimits: mode === 'oom' ? { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } : undefined,
+    });
+    t.after(() => pool.close());
+    await assert.rejects(exportCatalog({ ...opts, pool }), hasCode('FEEDMILL_TRANSFORM_WORKER_CRASHED', { range: 5 }));
+    assert.deepEqual(readFileSync(good.feeds[0]?.path ?? assert.fail()), before);
+    assert.deepEqual(readdirSync(dataPaths(config).parts), []);
+  });
+}
+
+test('an abort cancels the export, removes its parts and publishes nothing', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root, { transformWorkers: 1 });
+  stageCatalog(config, 'acme', 300);
+  const controller = new AbortController();
+  let calls = 0;
+  await assert.rejects(
+    exportCatalog({
+      config,
+      catalog: 'acme',
+      channels: ['google-shopping', 'meta'],
+      rulesPath: null,
+      rangeRows: 10,
+      signal: controller.signal,
+      progress: () => {
+        if (++calls === 2) controller.abort();
+      },
+    }),
+    hasCode('FEEDMILL_TRANSFORM_ABORTED'),
+  );
+  assert.equal(calls, 2);
+  assert.deepEqual(readdirSync(dataPaths(config).parts), []);
+  assert.equal(existsSync(join(dataPaths(config).feeds, 'acme', 'google-shopping.xml')), false);
+  const already = AbortSignal.abort();
+  await assert.rejects(exportCatalog({ config, catalog: 'acme', channels: ['meta'], rulesPath: null, signal: already }), hasCode('FEEDMILL_TRANSFORM_ABORTED'));
+  rmSync(root, { recursive: true, force: true });
+});
