@@ -5,4 +5,4 @@ export { checkPublishGate, type GateInput } from './gate.js';
 export { planFiles, numberedFileName, type PartFile, type FeedLimits, type PlannedFile } from './split.js';
 export { gzipMember, isGzipMember, gzipFileName, DEFAULT_GZIP_LEVEL } from './gzip-members.js';
 export { concatPieces, type FeedPiece, type ConcatResult } from './concat.js';
-export { fsyncDir, removeStaleTemps } from './durable-fs.js';
+export { fsyncDir, removeStaleTemps, writeTempFile } from './durable-fs.js';
