@@ -67,8 +67,10 @@ export function parseRuleText(text: string, source: RuleSource = {}): unknown {
     try {
       return body.trim() === '' ? null : JSON.parse(body);
     } catch (err) {
+      // Node 20's JSON errors give a position only sometimes; the YAML parser (JSON is YAML) finds one.
       const m = /position (\d+)/.exec((err as Error).message);
-      const pos = m ? lineColumnAt(body, Number(m[1])) : undefined;
+      const offset = m ? Number(m[1]) : parseDocument(body, { schema: 'core' }).errors[0]?.pos[0];
+      const pos = offset === undefined ? undefined : lineColumnAt(body, offset);
       throw syntaxError(source, format, pos?.line, pos?.column, (err as Error).message, err);
     }
   }
