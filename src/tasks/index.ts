@@ -8,3 +8,6 @@ export { runTask, type RunTaskOptions, type RunOutcome } from './runner.js';
 export { runBot, type BotOptions } from './bot.js';
 export { BotPool, spawnBotProcess, type BotPoolOptions, type BotProcessOptions, type BotInfo } from './bot-pool.js';
 export type { HandlersModule, HandlersModuleContext, StoreSettings } from './bot-protocol.js';
+export { catalogLane } from './lanes.js';
+export { compileCron, latestOccurrence, nextOccurrence, localKey } from './cron.js';
+export { Schedules, startScheduler, type Schedule, type ScheduleInput, type Fired, type SchedulerOptions } from './schedules.js';
