@@ -37,3 +37,14 @@ export {
   type Reason,
 } from './validate/index.js';
 export { checkFeedFile, readFeedRecords, type FeedCheckResult } from './validate/feed-file.js';
+export { exportCatalog, type ExportOptions, type ExportResult, type ExportedFeed } from './export.js';
+export {
+  TransformPool,
+  partitionOffers,
+  rangeCount,
+  DEFAULT_RANGE_ROWS,
+  type TransformPoolOptions,
+  type TransformTask,
+  type TransformResult,
+  type ChannelPartResult,
+} from './pool/index.js';

@@ -57,18 +57,22 @@ export function stripHtml(html: string): string {
 
 /**
  * Cleans one text value. With `html: 'strip'`, tags are removed before and after decoding
- * references, because merchants often send HTML escaped twice (`&lt;p&gt;`).
+ * references, because merchants often send HTML escaped (`&lt;p&gt;`).
  */
 export function cleanText(value: string, html: 'strip' | 'keep'): string {
   const strip = html === 'strip';
   if (!needsClean(value, strip)) return value;
-  // Controls go first so that "<\u0001b>" cannot become a tag after stripping; references can
-  // produce controls (&#1;) and tags (&lt;b&gt;) again, hence the second round after decoding.
+  // Controls go first so that "<\u0001b>" cannot become a tag after stripping. References are
+  // decoded until none is left (merchant text escaped twice, `&amp;amp;`, is common); decoding can
+  // produce controls (&#1;) and tags (&lt;b&gt;) again, hence the clean-up inside the loop. Each
+  // round that changes something shortens the text, so the loop ends.
   let s = removeControls(value);
   if (strip) s = stripHtml(s);
-  if (s.includes('&')) {
+  while (s.includes('&')) {
     const decoded = decodeEntities(s);
-    if (decoded !== s) s = strip ? stripHtml(removeControls(decoded)) : removeControls(decoded);
+    if (decoded === s) break;
+    s = removeControls(decoded);
+    if (strip) s = stripHtml(s);
   }
   return s.replace(WHITESPACE_RUN, ' ').trim();
 }
@@ -77,11 +81,14 @@ function removeControls(s: string): string {
   return removeXmlForbidden(s.replace(CONTROLS, ''));
 }
 
-const TAG_TEST = /<\/?[A-Za-z][A-Za-z0-9-]*\b[^<>]*>|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/;
+const TAG_TEST = /<\/?[A-Za-z][A-Za-z0-9-]*\b[^<>]*>/;
 
-/** True when a value holds an HTML tag or character reference (what `validate` flags in HTML-free fields). */
+/**
+ * True when a value holds an HTML tag or a character reference that `cleanText` would decode (what
+ * `validate` flags in HTML-free fields). `&TA;`, which no clean-up changes, is text.
+ */
 export function containsHtml(value: string): boolean {
-  return TAG_TEST.test(value);
+  return TAG_TEST.test(value) || (value.includes('&') && decodeEntities(value) !== value);
 }
 
 /** Length in characters (code points), the unit channel limits use; astral characters count once. */

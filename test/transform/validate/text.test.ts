@@ -12,8 +12,10 @@ test('HTML is stripped where the channel forbids it; block tags separate words, 
   assert.equal(cleanText('a < b and c > d', 'strip'), 'a < b and c > d');
 });
 
-test('HTML escaped twice is decoded and then stripped too', () => {
+test('HTML escaped once or twice is decoded and then stripped too', () => {
   assert.equal(cleanText('&lt;p&gt;Hello&lt;/p&gt; AT&amp;T', 'strip'), 'Hello AT&T');
+  assert.equal(cleanText('&amp;lt;b&amp;gt;Bold&amp;lt;/b&amp;gt; AT&amp;amp;T', 'strip'), 'Bold AT&T');
+  assert.equal(cleanText('AT&amp;amp;T &TA; &', 'keep'), 'AT&T &TA; &');
 });
 
 test('text that may hold HTML keeps its tags but still decodes references and collapses whitespace', () => {
@@ -40,7 +42,8 @@ test('clean text has no doubled or edge spaces, no XML-forbidden characters and,
         const once = cleanText(s, mode);
         assert.equal(/\s\s|^\s|\s$/.test(once), false);
         assert.equal(removeXmlForbidden(once), once);
-        if (mode === 'strip') assert.equal(TAG_LIKE.test(once), false, once);
+        if (mode === 'strip') assert.equal(TAG_LIKE.test(once) || containsHtml(once), false, once);
+        assert.equal(cleanText(once, mode), once);
       },
     ),
     { numRuns: 2000 },
@@ -80,4 +83,5 @@ test('containsHtml flags tags and references, not comparison signs', () => {
   assert.equal(containsHtml('<p>x</p>'), true);
   assert.equal(containsHtml('AT&amp;T'), true);
   assert.equal(containsHtml('a < b & c > d'), false);
+  assert.equal(containsHtml('AT&TA; x&y;'), false);
 });
