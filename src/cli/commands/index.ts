@@ -4,5 +4,6 @@ import { ingestCommand } from './ingest.js';
 import { rejectsCommand } from './rejects.js';
 import { channelsCommand } from './channels.js';
 import { validateCommand } from './validate.js';
+import { exportCommand } from './export.js';
 
-export const COMMANDS: Command[] = [ingestCommand, rejectsCommand, channelsCommand, validateCommand];
+export const COMMANDS: Command[] = [ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand];
