@@ -5,5 +5,6 @@ import { rejectsCommand } from './rejects.js';
 import { channelsCommand } from './channels.js';
 import { validateCommand } from './validate.js';
 import { exportCommand } from './export.js';
+import { doctorCommand } from './doctor.js';
 
-export const COMMANDS: Command[] = [ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand];
+export const COMMANDS: Command[] = [ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand, doctorCommand];
