@@ -14,3 +14,12 @@ export { summarize, median, type Summary } from './stats.js';
 export { machineInfo, describeMachine, type MachineInfo } from './machine.js';
 export { peakRssBytes, startClock, printResult, runBenchmark, parseResultLine, type BenchResult } from './measure.js';
 export { parseBenchArgs, type BenchArgs } from './bench-args.js';
+export {
+  runTrial,
+  reduceTrials,
+  renderTable,
+  failureOf,
+  type TrialSpec,
+  type BenchRow,
+  type BenchFailure,
+} from './harness.js';
