@@ -11,3 +11,14 @@ export type { HandlersModule, HandlersModuleContext, StoreSettings } from './bot
 export { catalogLane } from './lanes.js';
 export { compileCron, latestOccurrence, nextOccurrence, localKey } from './cron.js';
 export { Schedules, startScheduler, type Schedule, type ScheduleInput, type Fired, type SchedulerOptions } from './schedules.js';
+export { FetchState, type FetchRecord } from './fetch-state.js';
+export { fetchSource, type FetchParams, type FetchResult, type FetchDeps } from './fetch-source.js';
+export {
+  registerStageHandlers,
+  type StageServices,
+  type StageHandlerDeps,
+  type IngestParams,
+  type ExportParams,
+  type PipelineParams,
+} from './stage-handlers.js';
+export { DEFAULT_HANDLERS_MODULE } from './default-handlers.js';
