@@ -1,8 +1,8 @@
 /**
  * The task an upload queues: a `pipeline` (ingest the stored file, then export the catalog's
  * channels) in the catalog's lane, at interactive priority since a merchant waits for it. The params
- * follow the pipeline handler of src/tasks: `{ catalog, source: { path, name } }`; channels default
- * to the catalog's own.
+ * follow the pipeline handler of src/tasks (PipelineParams): `{ catalog, source: { path, sourceName } }`; channels default
+ * to the catalog's own. Extra source fields (bytes, kind) are informative.
  */
 import { catalogLane, PRIORITY, type EnqueueInput } from '../tasks/index.js';
 import type { StoredUpload } from './uploads.js';
@@ -14,7 +14,7 @@ export function pipelineTaskForUpload(catalog: string, upload: StoredUpload, sou
     priority: PRIORITY.interactive,
     params: {
       catalog,
-      source: { path: upload.path, name: sourceName ?? upload.fileName, bytes: upload.bytes, kind: upload.kind },
+      source: { path: upload.path, sourceName: sourceName ?? upload.fileName, bytes: upload.bytes, kind: upload.kind },
     },
   };
 }

@@ -41,8 +41,8 @@ test('an upload is stored whole and a pipeline task is queued in the catalog lan
   assert.equal(r.headers.location, body.taskUrl);
   const task = await s.store.get(body.task.id);
   assert.equal(task.lane, 'catalog:acme');
-  const source = task.params.source as { path: string; name: string; bytes: number };
-  assert.equal(source.name, 'export.csv');
+  const source = task.params.source as { path: string; sourceName: string; bytes: number };
+  assert.equal(source.sourceName, 'export.csv');
   assert.equal(source.bytes, Buffer.byteLength(CSV));
   assert.equal(readFileSync(source.path, 'utf8'), CSV);
   assert.deepEqual(sourcesOf(s).filter((n) => n.startsWith('.')), []);
