@@ -67,13 +67,16 @@ export function compileOutputCheck(def: FieldDefinition, fields: readonly FieldD
       const min = def.allowZero === true ? 0 : 1;
       const other = def.below === undefined ? undefined : fields.find((f) => f.name === def.below);
       const otherStyle = other?.style ?? 'amount-currency';
+      // Bare amounts take their currency from a written currency column, when the channel has one.
+      const currencyField = fields.find((f) => f.write && f.source?.length === 1 && f.source[0] === 'currency')?.name;
+      const currencyOf = (record: FeedRecord) => (currencyField === undefined ? undefined : record.get(currencyField)?.[0]);
       return (value, record) => {
-        const p = parseFeedPrice(value, style);
+        const p = parseFeedPrice(value, style, currencyOf(record));
         if (p === undefined) return 'invalid_price';
         if (p.minor < min) return 'price_not_positive';
         if (other !== undefined) {
           const ref = record.get(other.name)?.[0];
-          const q = ref === undefined ? undefined : parseFeedPrice(ref, otherStyle);
+          const q = ref === undefined ? undefined : parseFeedPrice(ref, otherStyle, currencyOf(record));
           if (q !== undefined && q.currency === p.currency && p.minor >= q.minor) return 'sale_not_below_price';
         }
         return null;

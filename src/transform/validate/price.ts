@@ -29,11 +29,14 @@ const AMOUNT = /^[0-9]+(?:\.[0-9]+)?$/;
 
 /**
  * Reads a price written in a feed (`15.00 EUR` or `15.00`) back into minor units, strictly: the
- * decimal point is `.`, no thousands separators, no more decimals than the currency has.
+ * decimal point is `.`, no thousands separators, no more decimals than the currency has. A bare
+ * amount is read in `currency` when the feed names it elsewhere (a currency column).
  */
-export function parseFeedPrice(text: string, style: PriceStyle, currency = 'EUR'): { minor: number; currency: string } | undefined {
+export function parseFeedPrice(text: string, style: PriceStyle, currency?: string): { minor: number; currency: string } | undefined {
   let amount = text;
-  let cur = currency;
+  // A bare amount of unknown currency is read at the finest exponent in use (3: KWD, BHD…), so that
+  // comparisons between two such amounts stay exact.
+  let cur = currency ?? 'KWD';
   if (style === 'amount-currency') {
     const m = AMOUNT_CURRENCY.exec(text);
     if (!m) return undefined;

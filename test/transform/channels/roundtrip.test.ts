@@ -37,9 +37,11 @@ const itemArb: fc.Arbitrary<Item> = fc
     description: nastyText,
     brand: fc.option(nastyText),
     color: fc.option(nastyText),
-    price: fc.integer({ min: 1, max: 10_000_000 }),
+    price: fc.integer({ min: 2, max: 10_000_000 }),
+    sale: fc.option(fc.integer({ min: 1, max: 10_000_000 })),
+    currency: fc.constantFrom('EUR', 'JPY', 'KWD', 'USD'),
   })
-  .map((r) => merchantItem({ ...r, salePrice: null, gtin: null }));
+  .map(({ sale, ...r }) => merchantItem({ ...r, salePrice: sale === null ? null : Math.min(sale, r.price - 1), gtin: null }));
 
 async function records(c: CompiledChannel, feed: string): Promise<FeedRecord[]> {
   const out: FeedRecord[] = [];

@@ -36,7 +36,9 @@ test('item prices: minor units pass through; attribute text is parsed in the ite
 test('feed prices are read strictly: "15.00 EUR" or "15.00"', () => {
   assert.deepEqual(parseFeedPrice('15.00 EUR', 'amount-currency'), { minor: 1500, currency: 'EUR' });
   assert.deepEqual(parseFeedPrice('1500 JPY', 'amount-currency'), { minor: 1500, currency: 'JPY' });
-  assert.deepEqual(parseFeedPrice('15.5', 'amount'), { minor: 1550, currency: 'EUR' });
+  assert.deepEqual(parseFeedPrice('15.5', 'amount', 'EUR'), { minor: 1550, currency: 'EUR' });
+  assert.deepEqual(parseFeedPrice('1.250', 'amount'), { minor: 1250, currency: 'KWD' });
+  assert.equal(parseFeedPrice('1.250', 'amount', 'EUR'), undefined);
   for (const bad of ['15,00 EUR', '15.00', 'EUR 15.00', '15.00 eur', '1,500.00 EUR', '15.001 EUR', '15.5 JPY']) {
     assert.equal(parseFeedPrice(bad, 'amount-currency'), undefined, bad);
   }
