@@ -125,8 +125,12 @@ export function stripHtml(s: string): string {
 
 /** Every run of whitespace (spaces, tabs, newlines, no-break spaces) becomes one space. */
 export function collapseSpaces(s: string): string {
-  return s.replace(/\s+/g, ' ');
+  // Only runs of two or more, or a single non-space whitespace, need replacing: most text has none.
+  return NEEDS_COLLAPSE.test(s) ? s.replace(COLLAPSE, ' ') : s;
 }
+
+const NEEDS_COLLAPSE = /\s\s|[^\S ]/;
+const COLLAPSE = /\s{2,}|[^\S ]/g;
 
 export function toTitleCase(s: string): string {
   return s.replace(/\p{L}[\p{L}\p{M}\p{Nd}'’]*/gu, (w) => {

@@ -8,9 +8,10 @@ export type ParamMode = 'replace' | 'append';
 
 function keyOf(piece: string): string {
   const eq = piece.indexOf('=');
-  const raw = (eq < 0 ? piece : piece.slice(0, eq)).replaceAll('+', ' ');
+  const raw = eq < 0 ? piece : piece.slice(0, eq);
+  if (!raw.includes('%') && !raw.includes('+')) return raw;
   try {
-    return decodeURIComponent(raw);
+    return decodeURIComponent(raw.replaceAll('+', ' '));
   } catch {
     return raw;
   }
@@ -20,7 +21,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** encodeURIComponent throws on a lone surrogate; it becomes U+FFFD first. */
 export function encodeParam(value: string): string {
-  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+  }
 }
 
 /**
@@ -30,18 +35,24 @@ export function encodeParam(value: string): string {
  * query, before any `#fragment`. Applying the same parameters twice gives the same URL.
  */
 export function setQueryParams(url: string, params: readonly (readonly [string, string])[], mode: ParamMode): string {
+  return setEncodedParams(url, params.map(([name, value]) => [name, `${encodeParam(name)}=${encodeParam(value)}`] as const), mode);
+}
+
+/** setQueryParams with each parameter given as [name, "encodedName=encodedValue"]. */
+export function setEncodedParams(url: string, params: readonly (readonly [string, string])[], mode: ParamMode): string {
   const hash = url.indexOf('#');
   const base = hash < 0 ? url : url.slice(0, hash);
   const fragment = hash < 0 ? '' : url.slice(hash);
   const q = base.indexOf('?');
   const path = q < 0 ? base : base.slice(0, q);
-  const pieces = q < 0 ? [] : base.slice(q + 1).split('&').filter((p) => p !== '');
+  const pieces = q < 0 || q === base.length - 1 ? [] : base.slice(q + 1).split('&').filter((p) => p !== '');
+  const keys = pieces.map(keyOf);
   let changed = false;
-  for (const [name, value] of params) {
-    const piece = `${encodeParam(name)}=${encodeParam(value)}`;
-    const first = pieces.findIndex((p) => keyOf(p) === name);
+  for (const [name, piece] of params) {
+    const first = keys.indexOf(name);
     if (first < 0) {
       pieces.push(piece);
+      keys.push(name);
       changed = true;
       continue;
     }
@@ -51,8 +62,9 @@ export function setQueryParams(url: string, params: readonly (readonly [string, 
       changed = true;
     }
     for (let i = pieces.length - 1; i > first; i--) {
-      if (keyOf(pieces[i] as string) === name) {
+      if (keys[i] === name) {
         pieces.splice(i, 1);
+        keys.splice(i, 1);
         changed = true;
       }
     }

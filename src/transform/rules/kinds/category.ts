@@ -14,6 +14,7 @@ type CategoryBody = CategoryRule['category'];
 
 export const MAX_TABLE_ROWS = 1_000_000;
 const SEGMENT_JOIN = '\u001f';
+const MEMO_LIMIT = 50_000;
 
 /** The comparison key of a path: trimmed, whitespace-collapsed, lower-case segments. */
 export function categoryKey(path: string, separator: string): string {
@@ -120,10 +121,20 @@ export const categoryKind: RuleKindDef<CategoryBody> = {
       }
       return undefined;
     };
+    // Catalogs repeat the same few thousand paths; remembering answers skips the path splitting.
+    const memo = new Map<string, string | null>();
+    const cachedLookup = (path: string): string | undefined => {
+      const hit = memo.get(path);
+      if (hit !== undefined) return hit ?? undefined;
+      const found = lookup(path);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(path, found ?? null);
+      return found;
+    };
     const fallback = body.default;
     const onMiss = body.onMiss === 'drop' ? DROPPED : MISSED;
     return (item) => {
-      let id = lookup(read(item));
+      let id = cachedLookup(read(item));
       let outcome = UNCHANGED;
       if (id === undefined) {
         if (fallback === undefined) return onMiss;

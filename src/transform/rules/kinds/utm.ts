@@ -5,9 +5,10 @@
  */
 import { at, fail, fieldList, knownKeys, object, oneOf } from '../check.js';
 import { resolveField, textGetter, textSetter, type FieldRef } from '../fields.js';
-import { checkTemplate, compileTemplate } from '../template.js';
+import type { Item } from '../../item.js';
+import { checkTemplate, compileTemplate, hasPlaceholders } from '../template.js';
 import type { UtmRule } from '../types.js';
-import { setQueryParams } from '../url-params.js';
+import { encodeParam, setEncodedParams } from '../url-params.js';
 import { CHANGED, MISSED, UNCHANGED, type RuleKindDef } from './kind.js';
 
 type UtmBody = UtmRule['utm'];
@@ -56,27 +57,40 @@ export const utmKind: RuleKindDef<UtmBody> = {
   },
 
   compile(body) {
-    const params = Object.entries(body.params).map(([name, t]) => [name, compileTemplate(t)] as const);
+    // Constant values are encoded once here; only templates with placeholders render per item.
+    const params = Object.entries(body.params).map(([name, t]) => {
+      const render = compileTemplate(t);
+      const prefix = `${encodeParam(name)}=`;
+      if (hasPlaceholders(t)) return { name, prefix, render, piece: undefined };
+      const value = render(makeConstantItem());
+      return { name, prefix, render, piece: value === '' ? null : prefix + encodeParam(value) };
+    });
     const targets = body.fields.map((name) => {
       const ref = resolveField(name) as FieldRef;
       return { read: textGetter(ref), write: textSetter(ref) };
     });
     return (item) => {
       const values: [string, string][] = [];
-      for (const [name, render] of params) {
-        const v = render(item);
-        if (v !== '') values.push([name, v]);
+      for (const p of params) {
+        if (p.piece === null) continue;
+        if (p.piece !== undefined) {
+          values.push([p.name, p.piece]);
+          continue;
+        }
+        const v = p.render(item);
+        if (v !== '') values.push([p.name, p.prefix + encodeParam(v)]);
       }
       let outcome = UNCHANGED;
       for (const t of targets) {
-        const url = t.read(item).trim();
+        const raw = t.read(item);
+        const url = raw.trim();
         if (!HTTP_URL.test(url)) {
           outcome |= MISSED;
           continue;
         }
         if (values.length === 0) continue;
-        const next = setQueryParams(url, values, body.mode);
-        if (next !== t.read(item)) {
+        const next = setEncodedParams(url, values, body.mode);
+        if (next !== raw) {
           t.write(item, next);
           outcome |= CHANGED;
         }
@@ -85,3 +99,8 @@ export const utmKind: RuleKindDef<UtmBody> = {
     };
   },
 };
+
+/** A constant template ignores its item; this stands in for one. */
+function makeConstantItem(): Item {
+  return {} as Item;
+}
