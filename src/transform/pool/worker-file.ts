@@ -13,10 +13,22 @@ export interface WorkerFile {
 export function defaultWorkerFile(): WorkerFile {
   const js = fileURLToPath(new URL('./worker.js', import.meta.url));
   if (existsSync(js)) return { filename: js, execArgv: [] };
-  return { filename: fileURLToPath(new URL('./worker.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
+  return workerFileAt(fileURLToPath(new URL('./worker.ts', import.meta.url)));
 }
 
 /** A worker module given by path (tests use fixture workers): .ts ones get tsx. */
 export function workerFileAt(path: string): WorkerFile {
-  return { filename: path, execArgv: path.endsWith('.ts') ? ['--import', 'tsx'] : [] };
+  return { filename: path, execArgv: path.endsWith('.ts') ? ['--import', tsxLoader()] : [] };
+}
+
+/**
+ * tsx's loader as an absolute URL: a bare `--import tsx` is resolved from the process's working
+ * directory, which fails when feedmill runs from anywhere but the repository.
+ */
+function tsxLoader(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
 }
