@@ -6,5 +6,8 @@ import { channelsCommand } from './channels.js';
 import { validateCommand } from './validate.js';
 import { exportCommand } from './export.js';
 import { doctorCommand } from './doctor.js';
+import { workerCommand } from './worker.js';
+import { tasksCommand } from './tasks.js';
+import { scheduleCommand } from './schedule.js';
 
-export const COMMANDS: Command[] = [ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand, doctorCommand];
+export const COMMANDS: Command[] = [ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand, doctorCommand, workerCommand, tasksCommand, scheduleCommand];
