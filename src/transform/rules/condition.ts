@@ -30,7 +30,7 @@ export function checkPattern(ctx: Ctx, v: unknown, ignoreCase: boolean): string 
     return fail(ctx, `a valid regular expression (${(err as Error).message})`, pattern);
   }
   const reason = unsafePatternReason(pattern);
-  if (reason !== undefined) return fail(ctx, `a regular expression that cannot backtrack without end: this one has ${reason}`, pattern);
+  if (reason !== undefined) return fail(ctx, `a regular expression that cannot backtrack without end; this one has ${reason}`, pattern);
   return pattern;
 }
 

@@ -41,9 +41,9 @@ function readQuantifier(p: string, i: number): Quantifier | undefined {
   return q;
 }
 
-/** Why the pattern is refused, or undefined when it is acceptable. Assumes it compiles. */
+/** What makes the pattern unsafe (a noun phrase), or undefined when it is acceptable. Assumes it compiles. */
 export function unsafePatternReason(pattern: string): string | undefined {
-  if (pattern.length > MAX_PATTERN_LENGTH) return `longer than ${MAX_PATTERN_LENGTH} characters`;
+  if (pattern.length > MAX_PATTERN_LENGTH) return `more than ${MAX_PATTERN_LENGTH} characters`;
   const stack: Frame[] = [{ quantified: false, alternation: false }];
   let unbounded = 0;
   let i = 0;
@@ -54,8 +54,8 @@ export function unsafePatternReason(pattern: string): string | undefined {
     if (q.unbounded) unbounded += 1;
     if (groupBody !== undefined && q.repeats && (groupBody.quantified || groupBody.alternation)) {
       return groupBody.quantified
-        ? 'a repeated group holds another quantifier (nested quantifiers backtrack exponentially)'
-        : 'a repeated group holds an alternation (overlapping alternatives backtrack exponentially)';
+        ? 'a repeated group that holds another quantifier (nested quantifiers backtrack exponentially)'
+        : 'a repeated group that holds an alternation (overlapping alternatives backtrack exponentially)';
     }
     frame.quantified = true;
     return undefined;
@@ -65,7 +65,7 @@ export function unsafePatternReason(pattern: string): string | undefined {
     const c = pattern[i] as string;
     if (c === '\\') {
       const next = pattern[i + 1] ?? '';
-      if (/[1-9]/.test(next) || next === 'k') return 'back-references are not allowed';
+      if (/[1-9]/.test(next) || next === 'k') return 'a back-reference';
       i += 2;
       const reason = afterAtom(frame);
       if (reason) return reason;

@@ -124,3 +124,14 @@ test('two table rows for the same path are an error', () => {
     (err) => isFeedmillError(err, 'FEEDMILL_RULES_INVALID') && err.details.path === 'all[0].category.table.a>b',
   );
 });
+
+test('remembered lookups give the same answers item after item', () => {
+  const r = rules(TABLE);
+  const paths = ['Men > Tops > Tees', 'Women', 'Garden', 'Men > Tops > Tees', 'Garden', 'men > tops > hoodies'];
+  const got = paths.map((category) => {
+    const item = makeItem({ category });
+    r.apply(item);
+    return item.googleCategory;
+  });
+  assert.deepEqual(got, ['212', '1604', null, '212', null, '5598']);
+});

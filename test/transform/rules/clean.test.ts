@@ -56,3 +56,8 @@ test('clean leaves empty fields alone and reports changes per item', () => {
   assert.equal(item?.description, null);
   assert.equal(item?.attrs.note, 'n');
 });
+
+test('collapseSpaces turns single tabs, newlines and no-break spaces into spaces too', () => {
+  assert.equal(run('- clean: {field: title, collapseSpaces: true}', { title: 'a\tb\nc\u00a0d  e' })?.title, 'a b c d e');
+  assert.equal(run('- clean: {field: title, collapseSpaces: true}', { title: 'a b' })?.title, 'a b');
+});
