@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { ingestCommand } from './ingest.js';
 import { rejectsCommand } from './rejects.js';
+import { runCommand } from './run.js';
 import { channelsCommand } from './channels.js';
 import { validateCommand } from './validate.js';
 import { exportCommand } from './export.js';
@@ -9,5 +10,8 @@ import { doctorCommand } from './doctor.js';
 import { workerCommand } from './worker.js';
 import { tasksCommand } from './tasks.js';
 import { scheduleCommand } from './schedule.js';
+import { serveCommand } from './serve.js';
+import { catalogCommand } from './catalog.js';
+import { tokenCommand } from './token.js';
 
-export const COMMANDS: Command[] = [ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand, doctorCommand, workerCommand, tasksCommand, scheduleCommand];
+export const COMMANDS: Command[] = [runCommand, ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand, doctorCommand, workerCommand, tasksCommand, scheduleCommand, serveCommand, catalogCommand, tokenCommand];

@@ -18,7 +18,7 @@ function reference(text: string, delimiter: string): { fields: string[]; line: n
     skip_empty_lines: true,
     info: true,
     record_delimiter: ['\n', '\r\n'],
-  }) as { record: string[]; info: { lines: number } }[];
+  }) as unknown as { record: string[]; info: { lines: number } }[];
   return rows.map((r) => ({ fields: r.record, line: 0 }));
 }
 
