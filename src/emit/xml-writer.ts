@@ -51,12 +51,15 @@ export function compileXmlItem(element: string, children: readonly XmlElementSpe
     return `${tag}">${escapeXmlText(value)}${closeTags[i] as string}`;
   };
 
+  const plain = children.map((c) => c.attributes.length === 0);
   return (values, attrs) => {
     let out = open;
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v === undefined) continue;
-      if (typeof v === 'string') out += one(i, v, attrs[i]);
+      // The common case inline: one value, no attributes.
+      if (typeof v === 'string' && plain[i] === true) out += (plainOpen[i] as string) + escapeXmlText(v) + (closeTags[i] as string);
+      else if (typeof v === 'string') out += one(i, v, attrs[i]);
       else for (const each of v) out += one(i, each, attrs[i]);
     }
     return out + close;

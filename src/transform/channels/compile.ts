@@ -59,6 +59,10 @@ const NO_WARNINGS: readonly RenderWarning[] = Object.freeze([]);
 interface RuntimeField {
   readonly def: FieldDefinition;
   readonly name: string;
+  /** Copies of the definition's flags, read once per field per item. */
+  readonly required: boolean;
+  readonly recommended: boolean;
+  readonly exclude: boolean;
   readonly render: FieldRenderer;
   /** Position among written fields, or -1 for check-only fields. */
   readonly slot: number;
@@ -73,6 +77,9 @@ export function compileChannel(def: ChannelDefinition): CompiledChannel {
   const fields: RuntimeField[] = def.fields.map((f) => ({
     def: f,
     name: f.name,
+    required: f.required,
+    recommended: f.recommended,
+    exclude: f.onInvalid === 'exclude',
     render: compileField(f, def.format, (n) => priceGetters.get(n)),
     slot: f.write ? slots++ : -1,
     attrs: f.attributes === undefined ? undefined : Object.values(f.attributes).map((t) => compileTemplate(t)),
@@ -97,10 +104,10 @@ export function compileChannel(def: ChannelDefinition): CompiledChannel {
       const v = f.render(item, scratch);
       if (v === undefined) {
         if (scratch.reason === null) {
-          if (f.def.required) return { ok: false, field: f.name, reason: 'missing' };
-          if (f.def.recommended) (warnings ??= []).push({ field: f.name, reason: 'missing_recommended' });
+          if (f.required) return { ok: false, field: f.name, reason: 'missing' };
+          if (f.recommended) (warnings ??= []).push({ field: f.name, reason: 'missing_recommended' });
         } else {
-          if (f.def.onInvalid === 'exclude') return { ok: false, field: f.name, reason: scratch.reason };
+          if (f.exclude) return { ok: false, field: f.name, reason: scratch.reason };
           (warnings ??= []).push({ field: f.name, reason: scratch.reason });
         }
       }
