@@ -1,6 +1,6 @@
 /**
  * The tour-operator XML of docs/source-formats.md: one `<trip>` (a product) per record, with its
- * `<departure>`s (offers). A trip's departures walk board × room × nights × weekly dates, so the
+ * `<departure>`s (offers). A trip's departures walk board × room × nights × daily dates, so the
  * offer id `{code}-{date}-{nights}-{room}-{board}` never repeats within a trip, whatever the count.
  */
 import { Prng } from './prng.js';
@@ -83,7 +83,7 @@ export class TourXml implements RecordSource {
       const board = boards[i % nb] as string;
       const room = rooms[Math.floor(i / nb) % rooms.length] as string;
       const night = nights[Math.floor(i / nbr) % 2] as number;
-      const day = firstDay + 7 * Math.floor(i / (nbr * 2));
+      const day = firstDay + Math.floor(i / (nbr * 2));
       const date = isoDay(day);
       const month = Number(date.slice(5, 7));
       const stay = perNight * night * (ROOM_FACTOR[room] ?? 2) * (BOARD_FACTOR[board] ?? 1) * (SEASON[month] ?? 1) * (0.9 + r.float() * 0.2);
