@@ -41,6 +41,7 @@ const HASH_CACHE_MAX = 256;
 export class FeedFiles {
   readonly feedsDir: string;
   readonly #manifests = new Map<string, CachedManifest>();
+  readonly #listings = new Map<string, { mtimeMs: number; names: string[] }>();
   readonly #hashes = new Map<string, Promise<string>>();
 
   constructor(feedsDir: string) {
@@ -56,11 +57,8 @@ export class FeedFiles {
       const { manifest, file, negotiate } = found;
       const lastModified = validDate(manifest.generatedAt);
       const kept = await openIfExists(join(dir, 'versions', manifest.channel, String(manifest.sequence), file.fileName));
-      if (kept) {
-        const info = await kept.stat();
-        if (info.size === file.bytes) return { handle: kept, size: info.size, sha256: file.sha256, lastModified, manifest, file, negotiate };
-        await kept.close();
-      }
+      // The kept copy is immutable and is the manifest's file: its size and hash are the manifest's.
+      if (kept) return { handle: kept, size: file.bytes, sha256: file.sha256, lastModified, manifest, file, negotiate };
       const handle = await openIfExists(join(dir, file.fileName));
       if (!handle) {
         if (attempt < 3) continue;
@@ -99,17 +97,25 @@ export class FeedFiles {
     return undefined;
   }
 
-  /** Manifests parsed once per version: a new manifest is a new inode (written then renamed). */
+  /**
+   * The catalog's manifests. The folder listing is cached until the folder's mtime changes (every
+   * publish renames into it); each manifest is parsed once per version, since a new manifest is a
+   * new inode (written, then renamed). A pull thus costs two stats, not a listing and a read.
+   */
   async #readAll(dir: string): Promise<FeedManifest[]> {
-    let names: string[];
-    try {
-      names = (await readdir(dir)).filter((n) => n.endsWith('.manifest.json') && !n.startsWith('.'));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const dirInfo = await stat(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
       throw err;
+    });
+    if (!dirInfo) return [];
+    let names = this.#listings.get(dir);
+    if (names?.mtimeMs !== dirInfo.mtimeMs) {
+      const listed = (await readdir(dir)).filter((n) => n.endsWith('.manifest.json') && !n.startsWith('.')).sort();
+      names = { mtimeMs: dirInfo.mtimeMs, names: listed };
+      this.#listings.set(dir, names);
     }
     const out: FeedManifest[] = [];
-    for (const n of names.sort()) {
+    for (const n of names.names) {
       const path = join(dir, n);
       const info = await stat(path).catch(() => undefined);
       if (!info) continue;
