@@ -58,6 +58,9 @@ export function compileField(def: FieldDefinition, format: ChannelFormat, priceO
   }
   const { split, join, max } = def.list;
   const asText = format !== 'xml';
+  // A URL holding the join character would split in two when read back: percent-encode it, which
+  // leaves the URL pointing at the same resource.
+  const joinEncoded = def.kind === 'url' ? encodeURIComponent(join) : undefined;
   return (item, scratch) => {
     const v = get(item);
     if (v === null || v === undefined || v === '') return undefined;
@@ -75,7 +78,7 @@ export function compileField(def: FieldDefinition, format: ChannelFormat, priceO
         if (scratch.reason !== null) scratch.warnings.push(scratch.reason);
         scratch.reason = null;
       } else {
-        out.push(r);
+        out.push(asText && joinEncoded !== undefined && r.includes(join) ? r.split(join).join(joinEncoded) : r);
       }
     }
     if (out.length === 0) return undefined;

@@ -73,6 +73,8 @@ test('lists repeat the XML element, join CSV cells, drop bad entries and keep th
     ['invalid_url', 'list_truncated'],
   );
   assert.match(ok(meta.render(merchantItem({ additionalImages: 'https://a.example/1.jpg\nhttps://a.example/2.jpg' }))).text, /,"https:\/\/a.example\/1.jpg,https:\/\/a.example\/2.jpg",/);
+  // a comma inside a URL would split the cell: it is percent-encoded
+  assert.match(ok(meta.render(merchantItem({ additionalImages: 'https://a.example/x,y.jpg' }))).text, /,https:\/\/a.example\/x%2Cy.jpg,/);
 });
 
 test('recommended fields warn when missing', () => {
