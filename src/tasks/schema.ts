@@ -44,7 +44,6 @@ CREATE TABLE IF NOT EXISTS task_events (
   progress_total INTEGER,
   error TEXT
 );
-CREATE INDEX IF NOT EXISTS task_events_task ON task_events (task_id);
 `;
 
 export const SCHEDULES_DDL = `

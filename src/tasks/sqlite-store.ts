@@ -93,6 +93,9 @@ export class SqliteTaskStore implements TaskStore {
   readonly backoff: BackoffPolicy;
   readonly #random: () => number;
   readonly #listeners = new Set<TaskEventListener>();
+  readonly #begin: Statement;
+  readonly #commit: Statement;
+  readonly #rollback: Statement;
   /** Events written inside the current transaction, emitted once it commits. */
   #pending: TaskEvent[] = [];
   readonly #stmt: Record<
@@ -110,6 +113,9 @@ export class SqliteTaskStore implements TaskStore {
     this.#random = options.random ?? Math.random;
     ensureSchema(db, TASKS_DDL);
     const p = (sql: string) => db.prepare(sql);
+    this.#begin = p('BEGIN IMMEDIATE');
+    this.#commit = p('COMMIT');
+    this.#rollback = p('ROLLBACK');
     this.#stmt = {
       insert: p(`INSERT INTO tasks (kind, params, status, priority, lane, lane_seq, run_after, attempt, max_attempts,
                    parent_id, retry_of, schedule_id, created_at, updated_at)
@@ -403,15 +409,22 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   #tx<T>(fn: () => T): T {
-    const outer = !this.db.inTransaction;
+    if (this.db.inTransaction) {
+      // Nested (the scheduler's transaction around an enqueue): a savepoint, events wait for the outer commit.
+      return this.db.transaction(fn)();
+    }
+    // Hand-rolled BEGIN IMMEDIATE / COMMIT with statements prepared once: this runs twice per task.
+    this.#begin.run();
     let result: T;
     try {
-      result = this.db.transaction(fn).immediate();
+      result = fn();
+      this.#commit.run();
     } catch (err) {
-      if (outer) this.#pending = [];
+      if (this.db.inTransaction) this.#rollback.run();
+      this.#pending = [];
       throw err;
     }
-    if (outer) this.#flush();
+    this.#flush();
     return result;
   }
 
