@@ -183,6 +183,28 @@ test('one ZIP64 entry in an otherwise classic archive', async (t) => {
   assert.equal((await zip.entryData('a.csv')).toString(), 'id\n1\n');
 });
 
+test('a streamed entry announced above 4 GiB (sizeHint) is ZIP64 from its local header on', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'hint.zip');
+  const { entries } = await writeZip(createWriteStream(file), [
+    { name: 'big.csv', data: pieces(CSV, 500), sizeHint: 5 * 2 ** 30 },
+    { name: 'small.csv', data: pieces(CSV, 500), sizeHint: 1000 },
+  ]);
+  const bytes = await readFile(file);
+  const [big, small] = entries;
+  assert.ok(big && small);
+  assert.equal(big.zip64, true);
+  assert.equal(small.zip64, false);
+  assert.equal(bytes.readUInt16LE(big.offset + 28), 20);
+  assert.equal(bytes.readUInt32LE(big.offset + 22), 0xffffffff);
+  assert.equal(bytes.readUInt16LE(small.offset + 28), 0);
+  // Descriptor sizes: 8 bytes each after a ZIP64 local header, 4 bytes otherwise.
+  assert.equal(small.offset - (big.offset + 30 + 'big.csv'.length + 20 + big.compressedSize), 24);
+  const zip = await open(t, file);
+  assert.equal((await zip.entryData('big.csv')).toString(), CSV);
+  assert.equal((await zip.entryData('small.csv')).toString(), CSV);
+});
+
 test('the same input gives the same bytes (fixed default timestamp)', async (t) => {
   const dir = await tempDir(t);
   const make = async (name: string) => {
