@@ -81,7 +81,6 @@ export const ERROR_CODES = {
   FEEDMILL_HTTP_METHOD_NOT_ALLOWED: 'the resource exists but does not take this HTTP method',
   FEEDMILL_HTTP_RANGE_NOT_SATISFIABLE: 'the requested byte range lies outside the feed file',
   FEEDMILL_HTTP_UPLOAD_INCOMPLETE: 'the upload body ended before its declared length, or the client went away',
-  FEEDMILL_HTTP_TIMEOUT: 'the client sent nothing for too long',
   FEEDMILL_HTTP_UNAVAILABLE: 'the server is shutting down; retry against the restarted server',
   // deploy / doctor
   FEEDMILL_DOCTOR_FAILED: 'the machine does not meet the profile; the report says what to fix',
