@@ -3,6 +3,9 @@ export { compileXmlItem, fillXmlTemplate, isXmlName, type XmlElementSpec, type X
 export { compileCsvRow, csvHeaderLine, fieldEscaper, CSV_DELIMITERS, type CsvQuoting, type CsvRowValues, type CsvRowWriter } from './csv-writer.js';
 export {
   publishFeed,
+  commitFeed,
+  copyPublished,
+  FeedAssembler,
   rollbackFeed,
   listFeedVersions,
   readManifest,
@@ -20,6 +23,9 @@ export {
   type PublishInput,
   type PublishResult,
   type PublishStep,
+  type CommitOptions,
+  type FeedTarget,
+  type WrittenFeed,
   type RollbackInput,
   type KeptVersion,
   type FeedManifest,

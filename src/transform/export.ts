@@ -4,8 +4,11 @@
  *  1. main thread: resolve the version (CatalogVersions.current), load and validate the channels and
  *     rules (bad definitions fail here, before any worker starts), cut the offers into rowid ranges;
  *  2. pool: each range → one part file per channel (gzip members when gzipped), counters back;
+ *     meanwhile one FeedAssembler per channel appends finished parts in feed order to a hidden temp
+ *     file in the feeds directory and deletes them (the copy overlaps the transform, and the RAM
+ *     disk never holds the whole feed twice);
  *  3. main thread: merge counters and quality snapshots in range order, write the quality reports,
- *     then publish each channel (gate, size limits, atomic rename, manifest, kept versions), and copy
+ *     then commit each channel (gate, fencing, atomic rename, manifest, kept versions), and copy
  *     to `outDir` when asked.
  * The parts directory is removed whatever happens. A worker crash or a cancel fails the export before
  * anything is published. With several channels, each is published on its own: one refused by the
@@ -21,7 +24,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataPaths, type Config } from '../config.js';
 import { openAppDb, type AppDb } from '../db/index.js';
-import { fsyncDir, gzipFileName, publishFeed, writeTempFile, DEFAULT_GZIP_LEVEL, type PartFile, type PublishResult } from '../emit/index.js';
+import { commitFeed, copyPublished, FeedAssembler, fsyncDir, gzipFileName, writeTempFile, DEFAULT_GZIP_LEVEL, type PublishResult } from '../emit/index.js';
 import { FeedmillError, isFeedmillError, toFeedmillError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { assertName } from '../names.js';
@@ -118,6 +121,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
 
   const db = opts.db ?? openAppDb(config);
   let pool: TransformPool | undefined;
+  const assemblers: FeedAssembler[] = [];
   const exportId = `${opts.catalog}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const partsDir = join(dataPaths(config).parts, exportId);
   try {
@@ -150,24 +154,68 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     mkdirSync(partsDir, { recursive: true });
     pool = opts.pool ?? new TransformPool({ workers: config.transformWorkers });
     const total = version.offers ?? ranges.reduce((n, r) => n + r.hi - r.lo + 1, 0);
+    const generatedAt = opts.generatedAt ?? new Date().toISOString();
+    const ctx = { catalog: opts.catalog, generatedAt };
+    const catalogFeedsDir = join(dataPaths(config).feeds, opts.catalog);
+
+    // One assembler per channel: parts are appended in feed order (and deleted) as soon as they
+    // are contiguous, while the workers go on. An assembly failure other than a channel's size
+    // limit (disk full...) stops the workers at once.
+    const internal = new AbortController();
+    const runSignal = opts.signal ? AbortSignal.any([opts.signal, internal.signal]) : internal.signal;
+    let assemblyError: unknown;
+    for (const plan of plans) {
+      const assembler = await FeedAssembler.open({
+        dir: catalogFeedsDir,
+        catalog: opts.catalog,
+        channel: plan.name,
+        fileName: opts.gzip ? gzipFileName(plan.compiled.fileName) : plan.compiled.fileName,
+        gzip: opts.gzip === true,
+        gzipLevel: gzipLevel ?? undefined,
+        header: plan.compiled.header(ctx),
+        footer: plan.compiled.footer(ctx),
+        limits: {
+          maxBytes: plan.definition.limits.maxBytes,
+          maxItems: plan.definition.limits.maxItems,
+          split: plan.definition.limits.onOverLimit === 'split',
+        },
+        consumeParts: true,
+        signal: opts.signal,
+      });
+      assembler.onError = (err) => {
+        if (isFeedmillError(err, 'FEEDMILL_PUBLISH_TOO_LARGE')) return;
+        assemblyError ??= err;
+        internal.abort();
+      };
+      assemblers.push(assembler);
+    }
+
     let done = 0;
     log.info('export started', { version: version.version, channels: opts.channels, ranges: ranges.length, workers: pool.workers });
-    const results = await pool.runAll(tasks, {
-      signal: opts.signal,
-      onResult: (r) => {
-        done += r.rows;
-        opts.progress?.(done, total);
-      },
-    });
-    opts.signal?.throwIfAborted();
+    let results: TransformResult[];
+    try {
+      results = await pool.runAll(tasks, {
+        signal: runSignal,
+        onResult: (r) => {
+          done += r.rows;
+          for (const [i, c] of r.channels.entries()) {
+            assemblers[i]?.add(r.index, { path: c.path, items: c.items, bytes: c.bytes, rawBytes: c.rawBytes });
+          }
+          opts.progress?.(done, total);
+        },
+      });
+    } catch (err) {
+      if (assemblyError !== undefined) throw assemblyError;
+      throw err;
+    }
+    if (opts.signal?.aborted) throw abortError(opts.signal);
 
-    const generatedAt = opts.generatedAt ?? new Date().toISOString();
     const reportsDir = join(dataPaths(config).reports, opts.catalog);
-    const catalogFeedsDir = join(dataPaths(config).feeds, opts.catalog);
     const feeds: ExportedFeed[] = [];
     const quality: Record<string, QualitySnapshot> = {};
     const failures: FeedmillError[] = [];
-    for (const plan of plans) {
+    for (const [i, plan] of plans.entries()) {
+      const assembler = assemblers[i] as FeedAssembler;
       const merged = mergeChannel(plan.name, results);
       quality[plan.name] = merged.quality;
       const reportPath = await writeReport(reportsDir, plan.name, {
@@ -179,32 +227,14 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
         filtered: merged.filtered,
         ...merged.quality,
       });
-      const ctx = { catalog: opts.catalog, generatedAt };
-      const common = {
-        catalog: opts.catalog,
-        channel: plan.name,
-        fileName: opts.gzip ? gzipFileName(plan.compiled.fileName) : plan.compiled.fileName,
-        gzip: opts.gzip === true,
-        gzipLevel: gzipLevel ?? undefined,
-        header: plan.compiled.header(ctx),
-        footer: plan.compiled.footer(ctx),
-        parts: merged.parts,
-        excluded: merged.excluded,
-        catalogVersion: version.version,
-        rulesHash: plan.rulesHash,
-        generatedAt,
-        limits: {
-          maxBytes: plan.definition.limits.maxBytes,
-          maxItems: plan.definition.limits.maxItems,
-          split: plan.definition.limits.onOverLimit === 'split',
-        },
-        signal: opts.signal,
-      };
       let published: PublishResult;
       try {
-        published = await publishFeed({
-          ...common,
-          dir: catalogFeedsDir,
+        const written = await assembler.finish(ranges.length);
+        published = await commitFeed(written, {
+          excluded: merged.excluded,
+          catalogVersion: version.version,
+          rulesHash: plan.rulesHash,
+          generatedAt,
           gate: { maxDrop: config.publishGateDrop, force: opts.force },
           keepVersions: config.keepFeedVersions,
           beforeRename: opts.fence,
@@ -212,6 +242,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
       } catch (err) {
         const e = toFeedmillError(err);
         if (!isGate(e)) throw e;
+        await assembler.abort();
         log.warn('feed not published', { channel: plan.name, code: e.code, ...e.details });
         failures.push(e);
         continue;
@@ -228,10 +259,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
         manifestPath: published.manifestPath,
         reportPath,
       };
-      if (opts.outDir !== undefined) {
-        const copy = await publishFeed({ ...common, dir: opts.outDir, gate: false, keepVersions: 0, beforeRename: opts.fence });
-        feed.outPaths = copy.paths;
-      }
+      if (opts.outDir !== undefined) feed.outPaths = (await copyPublished(published, opts.outDir)).paths;
       feeds.push(feed);
       log.info('feed published', { channel: plan.name, items: feed.items, excluded: feed.excluded, bytes: feed.bytes });
     }
@@ -252,6 +280,8 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     // An owned pool is destroyed first: its threads are gone, so none can still write a part
     // after the parts directory is removed.
     if (opts.pool === undefined) await pool?.close();
+    // Temp files of feeds not published (failure, cancel, gate); a published feed's are renamed.
+    for (const a of assemblers) await a.abort();
     rmSync(partsDir, { recursive: true, force: true });
     if (opts.db === undefined) db.close();
   }
@@ -274,21 +304,19 @@ function withStaging<T>(path: string, fn: (db: ReturnType<typeof openForRead>) =
 function mergeChannel(
   channel: string,
   results: readonly TransformResult[],
-): { parts: PartFile[]; excluded: number; filtered: number; quality: QualitySnapshot } {
+): { excluded: number; filtered: number; quality: QualitySnapshot } {
   const counter = new QualityCounter();
-  const parts: PartFile[] = [];
   let excluded = 0;
   let filtered = 0;
   // Range order = feed order; merging snapshots in that order makes report examples stable.
   for (const r of [...results].sort((a, b) => a.index - b.index)) {
     const c = r.channels.find((x) => x.channel === channel);
     if (c === undefined) throw new FeedmillError('FEEDMILL_INTERNAL', `range ${r.index} returned no part for channel ${channel}`, { channel, range: r.index });
-    parts.push({ path: c.path, items: c.items, bytes: c.bytes, rawBytes: c.rawBytes });
     excluded += c.excluded;
     filtered += c.filtered;
     counter.merge(c.quality);
   }
-  return { parts, excluded, filtered, quality: counter.toJSON() };
+  return { excluded, filtered, quality: counter.toJSON() };
 }
 
 async function writeReport(dir: string, channel: string, report: QualitySnapshot & Record<string, unknown>): Promise<string> {

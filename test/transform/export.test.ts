@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { dataPaths } from '../../src/config.js';
 import { FeedmillError } from '../../src/errors.js';
 import { readManifest, manifestPath } from '../../src/emit/index.js';
 import { exportCatalog, type ExportOptions } from '../../src/transform/export.js';
+import { DEFAULT_FEEDS_DIR } from '../../src/transform/channels/index.js';
 import { TransformPool } from '../../src/transform/pool/index.js';
 import { merchantRow, stageCatalog, tempRoot, testConfig } from './pool/fixtures/stage.js';
 
@@ -132,4 +133,28 @@ test('a catalog without a version, or an unknown channel, fails before any worke
     hasCode('FEEDMILL_CHANNEL_UNKNOWN', { channel: 'goggle-shopping', suggestion: 'google-shopping' }),
   );
   await assert.rejects(exportCatalog({ config, catalog: 'acme', channels: [], rulesPath: null }), hasCode('FEEDMILL_CLI_USAGE'));
+});
+
+test('channel size limits: a splitting channel publishes numbered files, a refusing one keeps its old feed', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root, { transformWorkers: 2 });
+  const feedsDir = join(root, 'channels');
+  mkdirSync(feedsDir);
+  const withLimits = (name: string, limits: string) =>
+    writeFileSync(join(feedsDir, `${name}.yaml`), readFileSync(join(DEFAULT_FEEDS_DIR, `${name}.yaml`), 'utf8').replace(/^limits:(\n  .*)*\n/m, '') + `limits: ${limits}\n`);
+  withLimits('meta', '{ maxItems: 25, onOverLimit: split }');
+  withLimits('google-shopping', '{ maxItems: 25, onOverLimit: refuse }');
+  stageCatalog(config, 'acme', 60);
+  const opts: ExportOptions = { config, catalog: 'acme', channels: ['meta', 'google-shopping'], rulesPath: null, feedsDir, rangeRows: 5, generatedAt: GENERATED_AT };
+  await assert.rejects(exportCatalog(opts), hasCode('FEEDMILL_PUBLISH_TOO_LARGE', { channel: 'google-shopping', refused: ['google-shopping'], published: ['meta'] }));
+  const feeds = join(dataPaths(config).feeds, 'acme');
+  const manifest = await readManifest(manifestPath(feeds, 'meta'));
+  assert.deepEqual(manifest?.files.map((f) => f.fileName), ['meta.1.csv', 'meta.2.csv', 'meta.3.csv']);
+  assert.ok(manifest?.files.every((f) => f.items <= 25));
+  assert.equal(manifest?.items, 60);
+  const header = readFileSync(join(feeds, 'meta.1.csv'), 'utf8').split('\n')[0];
+  assert.equal(readFileSync(join(feeds, 'meta.3.csv'), 'utf8').split('\n')[0], header, 'each file is a whole CSV with its header');
+  assert.equal(existsSync(join(feeds, 'google-shopping.xml')), false);
+  assert.deepEqual(readdirSync(feeds).filter((n) => n.startsWith('.')), [], 'no temp file left');
+  assert.deepEqual(partsLeft(config), []);
 });

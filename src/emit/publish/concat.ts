@@ -1,7 +1,7 @@
 /**
- * Concatenates feed pieces (header bytes, part files in order, footer bytes) into one open file,
- * hashing while copying. The main thread only copies bytes here: parts were rendered (and, for a
- * gzipped feed, compressed into complete gzip members) by the workers. Memory stays at one buffer.
+ * Appends feed pieces (header bytes, part files, footer bytes) to one open file, hashing while
+ * copying. The main thread only copies bytes here: parts were rendered (and, for a gzipped feed,
+ * compressed into complete gzip members) by the workers. Memory stays at one copy buffer.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -15,43 +15,43 @@ export interface ConcatResult {
   sha256: string;
 }
 
-/**
- * Appends every piece to `out` in order. `extraHash` also receives the bytes (the whole-feed hash of
- * a feed split into several files). `afterPiece` is called after each piece (progress, test faults).
- */
+/** Appends one piece; every hash in `hashes` receives its bytes. Returns the bytes appended. */
+export async function appendPiece(out: FileHandle, piece: FeedPiece, hashes: readonly Hash[], buffer?: Buffer): Promise<number> {
+  if (piece.kind === 'bytes') {
+    await writeAll(out, piece.data);
+    for (const h of hashes) h.update(piece.data);
+    return piece.data.length;
+  }
+  const buf = buffer ?? Buffer.allocUnsafe(COPY_BUFFER_BYTES);
+  const input = await open(piece.path, 'r');
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await input.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      await writeAll(out, chunk);
+      for (const h of hashes) h.update(chunk);
+      bytes += bytesRead;
+    }
+  } finally {
+    await input.close();
+  }
+  return bytes;
+}
+
+/** Appends every piece in order; `afterPiece` runs after each (progress, test faults). */
 export async function concatPieces(
   out: FileHandle,
   pieces: readonly FeedPiece[],
-  options: { extraHash?: Hash; afterPiece?: (index: number) => void | Promise<void>; signal?: AbortSignal } = {},
+  options: { afterPiece?: (index: number) => void | Promise<void>; signal?: AbortSignal } = {},
 ): Promise<ConcatResult> {
   const hash = createHash('sha256');
-  let bytes = 0;
-  const feed = (chunk: Uint8Array): void => {
-    hash.update(chunk);
-    options.extraHash?.update(chunk);
-    bytes += chunk.length;
-  };
   const buffer = Buffer.allocUnsafe(COPY_BUFFER_BYTES);
-  for (let i = 0; i < pieces.length; i++) {
+  let bytes = 0;
+  for (const [i, piece] of pieces.entries()) {
     options.signal?.throwIfAborted();
-    const piece = pieces[i] as FeedPiece;
-    if (piece.kind === 'bytes') {
-      await writeAll(out, piece.data);
-      feed(piece.data);
-    } else {
-      const input = await open(piece.path, 'r');
-      try {
-        for (;;) {
-          const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
-          if (bytesRead === 0) break;
-          const chunk = buffer.subarray(0, bytesRead);
-          await writeAll(out, chunk);
-          feed(chunk);
-        }
-      } finally {
-        await input.close();
-      }
-    }
+    bytes += await appendPiece(out, piece, [hash], buffer);
     await options.afterPiece?.(i);
   }
   return { bytes, sha256: hash.digest('hex') };

@@ -162,7 +162,7 @@ test('the fencing hook runs right before the rename; a refusal leaves the old fe
     ),
     hasCode('FEEDMILL_PUBLISH_FENCED', { token: 1 }),
   );
-  assert.deepEqual(steps, ['checked', 'piece-copied', 'piece-copied', 'piece-copied', 'file-written']);
+  assert.deepEqual(steps, ['piece-copied', 'file-written', 'checked']);
   assert.deepEqual(readFileSync(join(feeds, 'demo.xml')), before);
   assert.deepEqual(readdirSync(feeds).filter((n) => n.startsWith('.')), []);
   assert.deepEqual((await listFeedVersions(feeds, 'demo')).map((v) => v.sequence), [1]);
@@ -176,7 +176,7 @@ test('a failure injected after any step leaves either the whole old feed or the 
   const dir = tempDir(t);
   const oldParts = makeParts(dir, { count: 2, perPart: 3, gzip: true, tag: 'old' });
   const newParts = makeParts(dir, { count: 2, perPart: 3, gzip: true, tag: 'new' });
-  const allSteps: PublishStep[] = ['checked', 'piece-copied', 'file-written', 'fenced', 'file-renamed', 'dir-synced', 'manifest-written', 'done'];
+  const allSteps: PublishStep[] = ['piece-copied', 'file-written', 'checked', 'fenced', 'file-renamed', 'dir-synced', 'manifest-written', 'done'];
   for (const failAt of allSteps) {
     const feeds = join(dir, `feeds-${failAt}`);
     const gz = { gzip: true, fileName: 'demo.xml.gz' };

@@ -85,6 +85,8 @@ for (const mode of ['throw', 'exit', 'oom'] as const) {
     await assert.rejects(exportCatalog({ ...opts, pool }), hasCode('FEEDMILL_TRANSFORM_WORKER_CRASHED', { range: 5 }));
     assert.deepEqual(readFileSync(good.feeds[0]?.path ?? assert.fail()), before);
     assert.deepEqual(readdirSync(dataPaths(config).parts), []);
+    const feeds = join(dataPaths(config).feeds, 'acme');
+    assert.deepEqual(readdirSync(feeds).filter((n) => n.startsWith('.')), [], 'the half-assembled temp file is removed');
   });
 }
 
@@ -111,6 +113,7 @@ test('an abort cancels the export, removes its parts and publishes nothing', asy
   assert.equal(calls, 2);
   assert.deepEqual(readdirSync(dataPaths(config).parts), []);
   assert.equal(existsSync(join(dataPaths(config).feeds, 'acme', 'google-shopping.xml')), false);
+  assert.deepEqual(readdirSync(join(dataPaths(config).feeds, 'acme')), [], 'no temp file and no feed');
   const already = AbortSignal.abort();
   await assert.rejects(exportCatalog({ config, catalog: 'acme', channels: ['meta'], rulesPath: null, signal: already }), hasCode('FEEDMILL_TRANSFORM_ABORTED'));
   rmSync(root, { recursive: true, force: true });
