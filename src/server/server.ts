@@ -10,14 +10,14 @@
  * bots there, which puts their running tasks back to TO_DO), flush the fetch log.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { CatalogRegistry } from '../catalogs/index.js';
 import { dataPaths, type Config } from '../config.js';
 import { openAppDb, type AppDb } from '../db/index.js';
 import { FeedmillError, toFeedmillError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { CatalogVersions } from '../staging/index.js';
-import { SqliteTaskStore, type TaskStore } from '../tasks/index.js';
+import { catalogLane, SqliteTaskStore, type TaskStore } from '../tasks/index.js';
 import { registerCatalogRoutes } from './api-catalogs.js';
 import { registerTaskRoutes } from './api-tasks.js';
 import { uploadRoute } from './api-uploads.js';
@@ -31,7 +31,6 @@ import { isCatalogName, isFeedFileName, isTokenShape } from './ids.js';
 import { Metrics } from './metrics.js';
 import { sendError, sendJson } from './respond.js';
 import { Router } from './router.js';
-import { catalogLane } from '../tasks/index.js';
 import { taskCounts } from './task-stats.js';
 import { TokenStore } from './tokens.js';
 import { pipelineTaskForUpload } from './upload-task.js';
@@ -77,7 +76,7 @@ export class FeedmillServer {
   readonly #options: ServerOptions;
   readonly #router = new Router();
   readonly #ownsDb: boolean;
-  readonly #sockets = new Set<import('node:net').Socket>();
+  readonly #sockets = new Set<Socket>();
   readonly #started = Date.now();
   #inFlight = 0;
   #drained: (() => void) | undefined;
