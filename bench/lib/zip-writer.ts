@@ -136,6 +136,8 @@ export class ZipWriter {
   #offset = 0;
   #busy = false;
   #finished = false;
+  /** Set when writing an entry failed: the output holds a partial entry, so nothing may follow. */
+  #failed: unknown = undefined;
 
   constructor(out: NodeJS.WritableStream, options: ZipWriterOptions = {}) {
     const zip64 = options.zip64 ?? 'auto';
@@ -170,12 +172,16 @@ export class ZipWriter {
     if (this.#busy) {
       throw new FeedmillError('FEEDMILL_BENCH_OPTION', 'another entry is still being written: await addEntry() before adding the next', { name });
     }
+    this.#assertUsable();
+    const header = this.#prepare(name, options);
     this.#busy = true;
     try {
-      const header = this.#prepare(name, options);
       const inMemory = typeof data === 'string' || data instanceof Uint8Array;
       if (inMemory && options.dataDescriptor !== true) return await this.#addInMemory(header, toBytes(data), options);
       return await this.#addStreamed(header, inMemory ? [toBytes(data)] : data, options);
+    } catch (err) {
+      this.#failed = err;
+      throw err;
     } finally {
       this.#busy = false;
     }
@@ -185,6 +191,7 @@ export class ZipWriter {
   async finish(): Promise<ZipSummary> {
     if (this.#finished) throw new FeedmillError('FEEDMILL_BENCH_OPTION', 'finish() was called twice', {});
     if (this.#busy) throw new FeedmillError('FEEDMILL_BENCH_OPTION', 'an entry is still being written: await it before finish()', {});
+    this.#assertUsable();
     this.#finished = true;
     const force = this.#options.zip64 === 'force';
     const cdOffset = this.#offset;
@@ -235,6 +242,12 @@ export class ZipWriter {
       await finished(this.#out as Writable);
     }
     return { bytes: this.#offset, entries: count, zip64: anyZip64 || needEnd64 };
+  }
+
+  #assertUsable(): void {
+    if (this.#failed !== undefined) {
+      throw new FeedmillError('FEEDMILL_BENCH_FAILED', 'an earlier entry failed to write: the archive is incomplete and cannot be continued', {}, { cause: this.#failed });
+    }
   }
 
   #prepare(name: string, options: ZipEntryOptions): PreparedHeader {

@@ -262,6 +262,20 @@ test('misuse is a coded error naming the option', async (t) => {
   assert.throws(() => new ZipWriter(sink, { zip64: 'always' as 'force' }), { code: 'FEEDMILL_BENCH_OPTION', details: { option: 'zip64', value: 'always' } });
 });
 
+test('after a source fails mid-entry the writer refuses to continue', async (t) => {
+  const dir = await tempDir(t);
+  const out = createWriteStream(join(dir, 'broken.zip'));
+  t.after(() => out.destroy());
+  const zip = new ZipWriter(out);
+  async function* failing(): AsyncGenerator<string> {
+    yield 'id\n1\n';
+    throw new Error('source died');
+  }
+  await assert.rejects(zip.addEntry('a.csv', failing()));
+  await assert.rejects(zip.addEntry('b.csv', 'x'), { code: 'FEEDMILL_BENCH_FAILED' });
+  await assert.rejects(zip.finish(), { code: 'FEEDMILL_BENCH_FAILED' });
+});
+
 test('crc32: native and table implementations agree, also incrementally', () => {
   for (const size of [0, 1, 7, 1000, 65_537]) {
     const data = randomBytes(size);
