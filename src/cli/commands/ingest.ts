@@ -1,27 +1,29 @@
 /** `feedmill ingest <file-or-url> --catalog <name>`: a source into a new catalog version. */
-import { openAppDb } from '../../db/index.js';
-import { ingestSource, type IngestResult } from '../../ingest/index.js';
-import { print, printJson, type Command } from '../command.js';
+import { openAppDb, type AppDb } from '../../db/index.js';
+import { ingestSource, type IngestOptions, type IngestResult } from '../../ingest/index.js';
+import { print, printJson, type Command, type CommandContext } from '../command.js';
 import { intOption, keyValueOptions, requireString } from '../options.js';
-import { progressBar } from '../progress.js';
+import { progressBar, type ProgressBar } from '../progress.js';
 import { FeedmillError } from '../../errors.js';
 
 const usage =
   'feedmill ingest <file-or-url> --catalog <name> [--profile auto|generic|magento2|prestashop|google-feed|tour-operator] [--profile-option k=v]... [--currency EUR] [--encoding utf-8|windows-1252|...] [--delimiter ,] [--reject-limit N] [--json]';
 
+/** The ingest options both `ingest` and `run` take, read from the parsed flags. */
+export const INGEST_FLAGS = {
+  profile: { type: 'string' },
+  'profile-option': { type: 'string', multiple: true },
+  currency: { type: 'string' },
+  encoding: { type: 'string' },
+  delimiter: { type: 'string' },
+  'reject-limit': { type: 'string' },
+} as const;
+
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'stream a catalog (CSV, XML, zip, gzip; file or URL) into a new staged catalog version',
   usage,
-  options: {
-    catalog: { type: 'string' },
-    profile: { type: 'string' },
-    'profile-option': { type: 'string', multiple: true },
-    currency: { type: 'string' },
-    encoding: { type: 'string' },
-    delimiter: { type: 'string' },
-    'reject-limit': { type: 'string' },
-  },
+  options: { catalog: { type: 'string' }, ...INGEST_FLAGS },
   async run(ctx) {
     const source = ctx.positionals[0];
     if (source === undefined || ctx.positionals.length > 1) throw new FeedmillError('FEEDMILL_CLI_USAGE', `give exactly one source\nusage: ${usage}`, {});
@@ -29,22 +31,7 @@ export const ingestCommand: Command = {
     const db = openAppDb(ctx.config);
     const bar = progressBar(ctx.io.stderr);
     try {
-      const result = await ingestSource({
-        config: ctx.config,
-        db,
-        catalog,
-        source,
-        profile: ctx.values.profile as string | undefined,
-        profileOptions: keyValueOptions(ctx.values['profile-option'], '--profile-option'),
-        currency: ctx.values.currency as string | undefined,
-        encoding: ctx.values.encoding as string | undefined,
-        delimiter: ctx.values.delimiter as string | undefined,
-        rejectLimit: intOption(ctx.values['reject-limit'], '--reject-limit'),
-        createCatalog: true,
-        signal: ctx.io.signal,
-        log: ctx.log,
-        progress: (p) => bar.update(p.bytesRead, p.totalBytes, `${p.records.toLocaleString('en')} records`),
-      });
+      const result = await ingestSource(ingestOptionsFrom(ctx, db, catalog, source, bar));
       bar.done();
       if (ctx.json) printJson(ctx, ingestJson(result));
       else print(ctx, ingestSummary(result));
@@ -55,6 +42,25 @@ export const ingestCommand: Command = {
     }
   },
 };
+
+export function ingestOptionsFrom(ctx: CommandContext, db: AppDb, catalog: string, source: string, bar: ProgressBar): IngestOptions {
+  return {
+    config: ctx.config,
+    db,
+    catalog,
+    source,
+    profile: ctx.values.profile as string | undefined,
+    profileOptions: keyValueOptions(ctx.values['profile-option'], '--profile-option'),
+    currency: ctx.values.currency as string | undefined,
+    encoding: ctx.values.encoding as string | undefined,
+    delimiter: ctx.values.delimiter as string | undefined,
+    rejectLimit: intOption(ctx.values['reject-limit'], '--reject-limit'),
+    createCatalog: true,
+    signal: ctx.io.signal,
+    log: ctx.log,
+    progress: (p) => bar.update(p.bytesRead, p.totalBytes, `ingest: ${p.records.toLocaleString('en')} records`),
+  };
+}
 
 export function ingestJson(r: IngestResult) {
   return {

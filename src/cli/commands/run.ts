@@ -10,9 +10,9 @@ import { ingestSource } from '../../ingest/index.js';
 import { exportCatalog } from '../../transform/index.js';
 import { isValidName } from '../../names.js';
 import { print, printJson, type Command } from '../command.js';
-import { intOption, keyValueOptions, listOption } from '../options.js';
+import { listOption } from '../options.js';
 import { progressBar } from '../progress.js';
-import { ingestJson, ingestSummary } from './ingest.js';
+import { INGEST_FLAGS, ingestJson, ingestOptionsFrom, ingestSummary } from './ingest.js';
 import { exportSummary, feedJson } from './export-output.js';
 
 const usage =
@@ -25,15 +25,11 @@ export const runCommand: Command = {
   options: {
     channels: { type: 'string' },
     catalog: { type: 'string' },
-    profile: { type: 'string' },
-    'profile-option': { type: 'string', multiple: true },
     rules: { type: 'string' },
     out: { type: 'string' },
     gzip: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
-    currency: { type: 'string' },
-    encoding: { type: 'string' },
-    'reject-limit': { type: 'string' },
+    ...INGEST_FLAGS,
   },
   async run(ctx) {
     const source = ctx.positionals[0];
@@ -45,21 +41,7 @@ export const runCommand: Command = {
     const db = openAppDb(ctx.config);
     const bar = progressBar(ctx.io.stderr);
     try {
-      const ingested = await ingestSource({
-        config: ctx.config,
-        db,
-        catalog,
-        source,
-        profile: ctx.values.profile as string | undefined,
-        profileOptions: keyValueOptions(ctx.values['profile-option'], '--profile-option'),
-        currency: ctx.values.currency as string | undefined,
-        encoding: ctx.values.encoding as string | undefined,
-        rejectLimit: intOption(ctx.values['reject-limit'], '--reject-limit'),
-        createCatalog: true,
-        signal: ctx.io.signal,
-        log: ctx.log,
-        progress: (p) => bar.update(p.bytesRead, p.totalBytes, `ingest: ${p.records.toLocaleString('en')} records`),
-      });
+      const ingested = await ingestSource(ingestOptionsFrom(ctx, db, catalog, source, bar));
       const exported = await exportCatalog({
         config: ctx.config,
         db,
