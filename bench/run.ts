@@ -39,6 +39,11 @@ export const BENCHMARKS: readonly BenchSpec[] = [
   { stage: 'generate', script: 'bench/generate/bench.ts', dataset: { shape: 'merchant', format: 'csv', container: 'gzip' }, pregenerate: false },
   { stage: 'generate', script: 'bench/generate/bench.ts', dataset: { shape: 'merchant', format: 'csv', container: 'zip' }, pregenerate: false },
   { stage: 'generate', script: 'bench/generate/bench.ts', dataset: { shape: 'tour', format: 'xml', container: 'plain' }, pregenerate: false },
+  { stage: 'ingest', script: 'bench/ingest.ts', dataset: { shape: 'merchant', format: 'csv', container: 'plain' } },
+  { stage: 'ingest', script: 'bench/ingest.ts', dataset: { shape: 'merchant', format: 'csv', container: 'gzip' } },
+  { stage: 'ingest', script: 'bench/ingest.ts', dataset: { shape: 'merchant', format: 'csv', container: 'zip' } },
+  { stage: 'ingest', script: 'bench/ingest.ts', dataset: { shape: 'merchant', format: 'xml', container: 'plain' } },
+  { stage: 'ingest', script: 'bench/ingest.ts', dataset: { shape: 'tour', format: 'xml', container: 'plain' } },
 ];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
