@@ -46,7 +46,7 @@ export interface ExportOptions {
   outDir?: string | undefined;
   /** Gzip each feed (published as <fileName>.gz). @default false */
   gzip?: boolean | undefined;
-  /** @default 6 */
+  /** @default 3 (DEFAULT_GZIP_LEVEL) */
   gzipLevel?: number | undefined;
   signal?: AbortSignal | undefined;
   /** Offers transformed so far, and the total. */

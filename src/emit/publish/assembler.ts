@@ -38,7 +38,7 @@ export interface FeedTarget {
   /** The public file name, `.gz` included when gzipped (split files are numbered from it). */
   fileName: string;
   gzip: boolean;
-  /** @default 6 */
+  /** @default 3 (DEFAULT_GZIP_LEVEL) */
   gzipLevel?: number | undefined;
   /** Channel header and footer text; compressed here into their own gzip members when gzipped. */
   header: string;

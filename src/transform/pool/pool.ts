@@ -89,6 +89,14 @@ export class TransformPool {
     return results.map((r) => (r as PromiseFulfilledResult<TransformResult>).value);
   }
 
+  /**
+   * Resolves once the threads have started and loaded the worker module (a long-lived pool, or a
+   * benchmark that times the transform without the thread start-up).
+   */
+  async warmUp(): Promise<void> {
+    await Promise.all(Array.from({ length: this.workers }, () => this.#piscina.run(null as unknown as TransformTask, { name: 'warmUp' })));
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -29,6 +29,10 @@ function stagingFor(path: string): { db: StagingDb; select: Database.Statement }
   if (staging?.path !== path) {
     staging?.db.close();
     const db = openForRead(path);
+    // Pages of a memory-mapped tmpfs file count in the process RSS, once per worker: with several
+    // workers scanning a 1 GB staging DB that alone would pass the 400 MB budget. Plain reads go
+    // through SQLite's bounded page cache instead.
+    db.pragma('mmap_size = 0');
     staging = { path, db, select: db.prepare(STAGED_OFFER_SQL) };
   }
   return staging;
@@ -77,15 +81,15 @@ export default async function transformRange(task: TransformTask): Promise<Trans
       excluded: 0,
     };
   });
-  const single = lanes.length === 1;
   let rows = 0;
   try {
     for (const row of select.iterate(task.range.lo, task.range.hi) as Iterable<StagedOffer>) {
       rows++;
       const base = toItem(row);
       for (const lane of lanes) {
-        // Each channel gets its own copy: one channel's rules must not leak into another's output.
-        const item = single ? base : cloneItem(base);
+        // Rules change the item in place, so a channel with rules gets its own copy: one channel's
+        // rules must not leak into another's output. Rendering is pure: others share the row.
+        const item = lane.rules === undefined ? base : cloneItem(base);
         if (lane.rules !== undefined && !lane.rules.apply(item)) {
           lane.filtered++;
           continue;
@@ -126,4 +130,9 @@ export default async function transformRange(task: TransformTask): Promise<Trans
     }
     throw err;
   }
+}
+
+/** A no-op task: lets a caller wait until the threads have loaded this module (pool warm-up). */
+export function warmUp(): true {
+  return true;
 }
