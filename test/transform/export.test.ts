@@ -158,3 +158,15 @@ test('channel size limits: a splitting channel publishes numbered files, a refus
   assert.deepEqual(readdirSync(feeds).filter((n) => n.startsWith('.')), [], 'no temp file left');
   assert.deepEqual(partsLeft(config), []);
 });
+
+test('a version with no offers is refused as empty; forced, it publishes header and footer only', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root, { transformWorkers: 1 });
+  stageCatalog(config, 'acme', 0);
+  const opts: ExportOptions = { config, catalog: 'acme', channels: ['meta'], rulesPath: null, generatedAt: GENERATED_AT };
+  await assert.rejects(exportCatalog(opts), hasCode('FEEDMILL_PUBLISH_EMPTY', { channel: 'meta', items: 0 }));
+  const forced = await exportCatalog({ ...opts, force: true });
+  const body = readFileSync(forced.feeds[0]?.path ?? assert.fail(), 'utf8');
+  assert.equal(body.split('\n').filter((l) => l !== '').length, 1, 'the CSV header line only');
+  assert.equal(forced.feeds[0]?.items, 0);
+});
