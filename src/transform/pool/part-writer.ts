@@ -4,14 +4,17 @@
  * thread can concatenate parts without touching their content.
  *
  * Backpressure: `write()` resolves only when the stream below has room again, so a worker never
- * holds more than about one batch plus the stream's buffer in memory, whatever the part size.
+ * holds more than about one chunk plus the stream's buffer in memory, whatever the part size.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 
-const BATCH_CHARS = 1 << 18;
+/** Bytes gathered before a write; a chunk is handed to the stream and a fresh one started. */
+const CHUNK_BYTES = 1 << 20;
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_PER_UNIT = 3;
 
 export interface PartStats {
   /** Bytes on disk. */
@@ -24,13 +27,14 @@ export class PartWriter {
   readonly path: string;
   readonly #file: WriteStream;
   readonly #head: WriteStream | Gzip;
-  #batch: string[] = [];
-  #batchChars = 0;
+  // Item text is encoded straight into a chunk: no joined intermediate string, one copy.
+  #chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  #used = 0;
   #rawBytes = 0;
 
   constructor(path: string, gzipLevel: number | null) {
     this.path = path;
-    this.#file = createWriteStream(path, { flags: 'wx', highWaterMark: 1 << 20 });
+    this.#file = createWriteStream(path, { flags: 'wx', highWaterMark: CHUNK_BYTES });
     if (gzipLevel === null) {
       this.#head = this.#file;
     } else {
@@ -40,20 +44,32 @@ export class PartWriter {
     }
   }
 
-  /** Adds text; returns a promise only when the batch was flushed into a full stream. */
+  /** Adds text; returns a promise only when a full chunk met a full stream (wait before writing more). */
   write(text: string): Promise<void> | undefined {
-    this.#batch.push(text);
-    this.#batchChars += text.length;
-    return this.#batchChars >= BATCH_CHARS ? this.#flush() : undefined;
+    if (text.length * MAX_UTF8_PER_UNIT <= CHUNK_BYTES - this.#used) {
+      this.#used += this.#chunk.write(text, this.#used, 'utf8');
+      return undefined;
+    }
+    const flushed = this.#flush();
+    if (text.length * MAX_UTF8_PER_UNIT <= CHUNK_BYTES) {
+      this.#used = this.#chunk.write(text, 0, 'utf8');
+      return flushed;
+    }
+    // An item larger than a chunk (a very long description) goes out on its own.
+    const big = Buffer.from(text, 'utf8');
+    this.#rawBytes += big.length;
+    const more = this.#head.write(big) ? undefined : once(this.#head, 'drain').then(() => undefined);
+    return flushed ?? more;
   }
 
   #flush(): Promise<void> | undefined {
-    if (this.#batch.length === 0) return undefined;
-    const chunk = Buffer.from(this.#batch.join(''), 'utf8');
-    this.#batch = [];
-    this.#batchChars = 0;
-    this.#rawBytes += chunk.length;
-    if (this.#head.write(chunk)) return undefined;
+    if (this.#used === 0) return undefined;
+    const full = this.#chunk.subarray(0, this.#used);
+    this.#rawBytes += this.#used;
+    // The stream keeps the chunk until written: start a fresh one rather than reuse it.
+    this.#chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    this.#used = 0;
+    if (this.#head.write(full)) return undefined;
     return once(this.#head, 'drain').then(() => undefined);
   }
 
