@@ -44,6 +44,10 @@ export const BENCHMARKS: readonly BenchSpec[] = [
   { stage: 'ingest', script: 'bench/ingest.ts', dataset: { shape: 'merchant', format: 'csv', container: 'zip' } },
   { stage: 'ingest', script: 'bench/ingest.ts', dataset: { shape: 'merchant', format: 'xml', container: 'plain' } },
   { stage: 'ingest', script: 'bench/ingest.ts', dataset: { shape: 'tour', format: 'xml', container: 'plain' } },
+  { stage: 'export', variant: 'google-xml', script: 'bench/export.ts', dataset: { shape: 'merchant', format: 'csv', container: 'plain' }, args: ['--variant', 'google-xml'] },
+  { stage: 'export', variant: 'google-xml-gz', script: 'bench/export.ts', dataset: { shape: 'merchant', format: 'csv', container: 'plain' }, args: ['--variant', 'google-xml-gz'] },
+  { stage: 'export', variant: 'three-channels', script: 'bench/export.ts', dataset: { shape: 'merchant', format: 'csv', container: 'plain' }, args: ['--variant', 'three-channels'] },
+  { stage: 'export', variant: 'hotel', script: 'bench/export.ts', dataset: { shape: 'tour', format: 'xml', container: 'plain' }, args: ['--variant', 'hotel'] },
 ];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -198,7 +198,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     const dialect = sniffDialect(sample, opts.delimiter);
     let mapper: CsvMapper | undefined;
     let width = 0;
-    const engine = new CsvEngine(dialect, (fields, line, byteOffset, raw) => {
+    const engine: CsvEngine = new CsvEngine(dialect, (fields, line, raw) => {
       if (mapper === undefined) {
         assertHeader(fields, line);
         const chosen = selectCsvProfile(profileName, fields);
@@ -213,7 +213,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         if (fields.length !== width) {
           writer.reject({
             line,
-            byteOffset,
+            byteOffset: engine.recordByteOffset(),
             code: 'RECORD_COLUMN_COUNT',
             message: `the row has ${fields.length} fields where the header has ${width}; a delimiter or quote is probably missing`,
             raw: raw.slice(0, REJECT_RAW_MAX),
@@ -221,7 +221,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
           return;
         }
       }
-      mapper.row(fields, { line, byteOffset }, writer);
+      mapper.row(fields, { line, get byteOffset() { return engine.recordByteOffset(); } }, writer);
     });
     return {
       decoder,

@@ -23,8 +23,13 @@ export interface CsvDialect {
   quote: string | null;
 }
 
+/**
+ * Receives each record with the line it starts on and its raw text. The record's byte offset is
+ * computed on demand by `CsvEngine.recordByteOffset()` (valid during the call): measuring UTF-8
+ * lengths per record cost a third of the parse, and only rejected records need it.
+ */
 export interface CsvRecordSink {
-  (fields: string[], line: number, byteOffset: number, raw: string): void;
+  (fields: string[], line: number, raw: string): void;
 }
 
 const LF = 10;
@@ -47,6 +52,12 @@ export class CsvEngine {
   #line = 1;
   /** UTF-8 byte offset of the start of #buf in the decoded stream. */
   #byteStart = 0;
+  /** Byte-offset checkpoint inside the buffer being parsed: char index and its byte offset. */
+  #ckChar = 0;
+  #ckByte = 0;
+  /** Char index (in the buffer being parsed) of the record being delivered. */
+  #recStart = 0;
+  #parsing = '';
   #records = 0;
   /** Cache for #unquotedEnd: the first '\n' at or after #nlCacheAt (buffer length when none). */
   #nlCache = -1;
@@ -62,8 +73,25 @@ export class CsvEngine {
     this.#maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;
   }
 
+  /**
+   * Byte offset, in the UTF-8 decoded stream, of the record being delivered to the sink. Measured
+   * from the last checkpoint, so asking for every record stays linear.
+   */
+  recordByteOffset(): number {
+    if (this.#recStart > this.#ckChar) {
+      this.#ckByte += Buffer.byteLength(this.#parsing.slice(this.#ckChar, this.#recStart));
+      this.#ckChar = this.#recStart;
+    }
+    return this.#ckByte;
+  }
+
   get records(): number {
     return this.#records;
+  }
+
+  #offsetAt(charIndex: number): number {
+    this.#recStart = charIndex;
+    return this.recordByteOffset();
   }
 
   /** Lines consumed so far (the line the next record starts on). */
@@ -110,10 +138,11 @@ export class CsvEngine {
     this.#nlCache = -1;
     this.#nlCacheAt = -1;
     const len = buf.length;
-    const ascii = Buffer.byteLength(buf) === len;
     let pos = 0;
     let line = this.#line;
-    let byteAt = this.#byteStart; // byte offset of `pos`
+    this.#parsing = buf;
+    this.#ckChar = 0;
+    this.#ckByte = this.#byteStart;
     const delim = this.#delim;
     const quote = this.#quote;
 
@@ -124,7 +153,6 @@ export class CsvEngine {
         const step = c0 === LF ? 1 : 2;
         if (c0 === CR && pos + 1 >= len && !final) break;
         pos += step;
-        byteAt += step;
         line++;
         continue;
       }
@@ -138,10 +166,9 @@ export class CsvEngine {
         if (textEnd > pos && buf.charCodeAt(textEnd - 1) === CR) textEnd--;
         const raw = buf.slice(pos, textEnd);
         this.#records++;
-        this.#onRecord(raw.split(delim), line, byteAt, raw);
-        const next = nl === -1 ? len : nl + 1;
-        byteAt += ascii ? next - pos : Buffer.byteLength(buf.slice(pos, next));
-        pos = next;
+        this.#recStart = pos;
+        this.#onRecord(raw.split(delim), line, raw);
+        pos = nl === -1 ? len : nl + 1;
         line++;
         continue;
       }
@@ -189,7 +216,7 @@ export class CsvEngine {
               throw new FeedmillError(
                 'FEEDMILL_CSV_UNCLOSED_QUOTE',
                 `the quoted field opened at line ${line + countNewlines(buf, start, i)} is never closed; close the quote or escape it by doubling ("")`,
-                { line: line + countNewlines(buf, start, i), byteOffset: byteAt },
+                { line: line + countNewlines(buf, start, i), byteOffset: this.#offsetAt(start) },
               );
             }
             break; // need more data
@@ -250,14 +277,15 @@ export class CsvEngine {
       let rawEnd = i;
       while (rawEnd > start && (buf.charCodeAt(rawEnd - 1) === LF || buf.charCodeAt(rawEnd - 1) === CR)) rawEnd--;
       this.#records++;
-      this.#onRecord(fields, line, byteAt, buf.slice(start, rawEnd));
-      byteAt += ascii ? i - start : Buffer.byteLength(buf.slice(start, i));
+      this.#recStart = start;
+      this.#onRecord(fields, line, buf.slice(start, rawEnd));
       line += newlines + (buf.charCodeAt(i - 1) === LF ? 1 : 0);
       pos = i;
     }
     this.#buf = pos >= len ? '' : buf.slice(pos);
     this.#line = line;
-    this.#byteStart = byteAt;
+    this.#byteStart = this.#offsetAt(pos);
+    this.#parsing = '';
   }
 }
 

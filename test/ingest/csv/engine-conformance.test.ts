@@ -24,7 +24,7 @@ function reference(text: string, delimiter: string): { fields: string[]; line: n
 
 function engine(text: string, delimiter: string, cuts: number[] = []): { fields: string[]; line: number; raw: string }[] {
   const out: { fields: string[]; line: number; raw: string }[] = [];
-  const e = new CsvEngine({ delimiter, quote: '"' }, (fields, line, _b, raw) => out.push({ fields, line, raw }));
+  const e = new CsvEngine({ delimiter, quote: '"' }, (fields, line, raw) => out.push({ fields, line, raw }));
   let at = 0;
   for (const c of [...cuts].sort((a, b) => a - b)) {
     e.push(text.slice(at, c));
@@ -113,7 +113,7 @@ test('a runaway record is bounded', () => {
 test('byte offsets count UTF-8 bytes of the decoded stream', () => {
   const text = 'h\né1\n"x\ny"\nz\n';
   const recs: number[] = [];
-  const e = new CsvEngine({ delimiter: ',', quote: '"' }, (_f, _l, byteOffset) => recs.push(byteOffset));
+  const e: CsvEngine = new CsvEngine({ delimiter: ',', quote: '"' }, () => recs.push(e.recordByteOffset()));
   e.push(text);
   e.end();
   const buf = Buffer.from(text);
@@ -141,4 +141,22 @@ test('random, possibly malformed text: same records or both fail', () => {
     }),
     { numRuns: 2000 },
   );
+});
+
+test('byte offsets asked for only now and then are the same as when asked for every record', () => {
+  const text = 'h,x\n' + Array.from({ length: 300 }, (_, i) => `${i},"é ${'ü'.repeat(i % 7)}\nz"\n`).join('');
+  const every: number[] = [];
+  const e1: CsvEngine = new CsvEngine({ delimiter: ',', quote: '"' }, () => every.push(e1.recordByteOffset()));
+  for (let i = 0; i < text.length; i += 97) e1.push(text.slice(i, i + 97));
+  e1.end();
+  const sparse: [number, number][] = [];
+  let n = 0;
+  const e2: CsvEngine = new CsvEngine({ delimiter: ',', quote: '"' }, () => {
+    if (n % 37 === 0) sparse.push([n, e2.recordByteOffset()]);
+    n++;
+  });
+  for (let i = 0; i < text.length; i += 61) e2.push(text.slice(i, i + 61));
+  e2.end();
+  for (const [i, off] of sparse) assert.equal(off, every[i]);
+  assert.equal(every[every.length - 1], Buffer.byteLength(text.slice(0, text.lastIndexOf('299,"'))));
 });
