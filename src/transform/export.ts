@@ -52,7 +52,7 @@ export interface ExportOptions {
   /** Offers transformed so far, and the total. */
   progress?: ((done: number, total: number) => void) | undefined;
   /** Fencing check run right before each feed's rename; throw to refuse the publish. */
-  fence?: (() => void) | undefined;
+  fence?: (() => void | Promise<void>) | undefined;
   /** Publish even when the gate would refuse (large drop, empty feed). */
   force?: boolean | undefined;
   /** Reuse a long-lived pool (server, task bots); else one is made for this export and destroyed. */

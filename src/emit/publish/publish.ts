@@ -39,7 +39,7 @@ export interface CommitOptions {
   /** Previous publishes kept under versions/ for rollback; 0 keeps none. */
   keepVersions: number;
   /** Called right before the first rename; throwing stops the publish and leaves the old feed. */
-  beforeRename?: (() => void) | undefined;
+  beforeRename?: (() => void | Promise<void>) | undefined;
 }
 
 export interface PublishInput extends FeedTarget, CommitOptions {
@@ -106,7 +106,7 @@ export async function commitFeed(written: WrittenFeed, opts: CommitOptions): Pro
     t.signal?.throwIfAborted();
     if (opts.beforeRename) {
       try {
-        opts.beforeRename();
+        await opts.beforeRename();
       } catch (err) {
         throw isFeedmillError(err)
           ? err

@@ -16,7 +16,7 @@ export interface RollbackInput {
   channel: string;
   /** The sequence to restore; default: the newest kept one older than the current. */
   to?: number | undefined;
-  beforeRename?: (() => void) | undefined;
+  beforeRename?: (() => void | Promise<void>) | undefined;
 }
 
 export interface KeptVersion {
@@ -68,7 +68,7 @@ export async function rollbackFeed(input: RollbackInput): Promise<FeedManifest> 
       await link(join(versionDir, f.fileName), temp);
       temps.push(temp);
     }
-    input.beforeRename?.();
+    await input.beforeRename?.();
     for (const [i, f] of target.manifest.files.entries()) await rename(temps[i] as string, join(dir, f.fileName));
     temps.length = 0;
     await fsyncDir(dir);

@@ -170,6 +170,19 @@ test('the fencing hook runs right before the rename; a refusal leaves the old fe
     publishFeed(baseInput(feeds, second.parts, { beforeRename: () => { throw new Error('token moved'); } })),
     hasCode('FEEDMILL_PUBLISH_FENCED'),
   );
+  // The task manager's fencing check is asynchronous (it asks the task store): its rejection counts too.
+  await assert.rejects(
+    publishFeed(
+      baseInput(feeds, second.parts, {
+        beforeRename: async () => {
+          await new Promise((r) => setImmediate(r));
+          throw new FeedmillError('FEEDMILL_TASK_LEASE_LOST', 'lease lost', { task: 7 });
+        },
+      }),
+    ),
+    hasCode('FEEDMILL_TASK_LEASE_LOST', { task: 7 }),
+  );
+  assert.deepEqual(readFileSync(join(feeds, 'demo.xml')), before);
 });
 
 test('a failure injected after any step leaves either the whole old feed or the whole new feed', async (t) => {
