@@ -8,10 +8,10 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openForRead, STAGED_OFFER_SQL, type StagedOffer, type StagingDb } from '../../staging/index.js';
+import { openForRead, STAGED_OFFER_SQL, type StagingDb } from '../../staging/index.js';
 import type Database from 'better-sqlite3';
 import { compileChannel, type CompiledChannel, type RenderResult } from '../channels/index.js';
-import { cloneItem, toItem } from '../item.js';
+import { cloneItem, itemFromRaw } from '../item.js';
 import { QualityCounter } from '../quality-report.js';
 import { compileRules, type CompiledRules } from '../rules/index.js';
 import { DuplicateIdChecker } from '../validate/index.js';
@@ -33,7 +33,7 @@ function stagingFor(path: string): { db: StagingDb; select: Database.Statement }
     // workers scanning a 1 GB staging DB that alone would pass the 400 MB budget. Plain reads go
     // through SQLite's bounded page cache instead.
     db.pragma('mmap_size = 0');
-    staging = { path, db, select: db.prepare(STAGED_OFFER_SQL) };
+    staging = { path, db, select: db.prepare(STAGED_OFFER_SQL).raw(true) };
   }
   return staging;
 }
@@ -83,9 +83,9 @@ export default async function transformRange(task: TransformTask): Promise<Trans
   });
   let rows = 0;
   try {
-    for (const row of select.iterate(task.range.lo, task.range.hi) as Iterable<StagedOffer>) {
+    for (const row of select.iterate(task.range.lo, task.range.hi) as Iterable<unknown[]>) {
       rows++;
-      const base = toItem(row);
+      const base = itemFromRaw(row);
       for (const lane of lanes) {
         // Rules change the item in place, so a channel with rules gets its own copy: one channel's
         // rules must not leak into another's output. Rendering is pure: others share the row.
