@@ -26,7 +26,15 @@ export interface ParsedPrice {
  * "1 299,00", "1.299,00 EUR", "EUR 15", "15.00 USD". Returns undefined when the text is not a price.
  * A trailing or leading ISO code wins over the default currency; €/$/£ are recognised.
  */
+/** The common spellings, "52", "19.99", "19,9": parsed without the general path's regexes. */
+const PLAIN_PRICE = /^(\d{1,15})(?:[.,](\d{1,2}))?$/;
+
 export function parsePrice(text: string, defaultCurrency: string | undefined): ParsedPrice | undefined {
+  const plain = PLAIN_PRICE.exec(text);
+  if (plain !== null && defaultCurrency !== undefined && currencyExponent(defaultCurrency) === 2) {
+    const minor = Number(plain[1]) * 100 + Number((plain[2] ?? '').padEnd(2, '0'));
+    if (Number.isSafeInteger(minor)) return { minor, currency: defaultCurrency };
+  }
   let s = text.trim();
   if (s === '') return undefined;
   let currency = defaultCurrency;
