@@ -75,6 +75,11 @@ export interface XmlMapper {
 export interface Profile {
   readonly name: string;
   readonly description: string;
+  /**
+   * True when the mapper uses `ctx.db` (side tables resolved in `finish()`): the load then stays on
+   * the ingest thread instead of a writer thread.
+   */
+  readonly needsStagingDb?: boolean;
   /** 0..1: how sure this profile is that it reads a CSV with this header (for --profile auto). */
   detectCsv?(header: readonly string[]): number;
   /** 0..1: how sure this profile is that it reads an XML document with this root element. */

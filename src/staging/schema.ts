@@ -24,6 +24,11 @@ export const OFFER_COLUMNS = [
   'departure_date', 'nights', 'room', 'board', 'seats', 'attrs', 'line',
 ] as const;
 
+/** Columns of INTEGER affinity; every other product/offer column is TEXT. */
+export const INTEGER_COLUMNS: ReadonlySet<string> = new Set([
+  'pid', 'oid', 'price', 'sale_price', 'quantity', 'shipping_price', 'nights', 'seats', 'line',
+]);
+
 export const REJECT_COLUMNS = ['line', 'byte_offset', 'path', 'field', 'code', 'message', 'raw'] as const;
 
 export const STAGING_DDL = `

@@ -10,7 +10,8 @@ import { FeedmillError } from '../errors.js';
 import type { OfferInput, ProductInput, RejectCode, RejectInput } from '../model.js';
 import { REJECT_RAW_MAX } from '../model.js';
 import { openForLoad, type StagingDb } from './open.js';
-import { OFFER_COLUMNS, PRODUCT_COLUMNS, REJECT_COLUMNS, STAGING_DDL, STAGING_INDEX_DDL } from './schema.js';
+import { INTEGER_COLUMNS, OFFER_COLUMNS, PRODUCT_COLUMNS, REJECT_COLUMNS, STAGING_DDL, STAGING_INDEX_DDL } from './schema.js';
+import type { BoundValue } from './row-batch.js';
 import type Database from 'better-sqlite3';
 
 /** Rows per transaction: large enough to amortise the commit, small enough to bound the page cache. */
@@ -36,6 +37,8 @@ export class StagingWriter {
   readonly #insertProduct: Database.Statement;
   readonly #insertOffer: Database.Statement;
   readonly #insertReject: Database.Statement;
+  #insertProductBytes: Database.Statement | undefined;
+  #insertOfferBytes: Database.Statement | undefined;
   readonly #rejectLimit: number;
   #pid = 0;
   #oid = 0;
@@ -50,12 +53,8 @@ export class StagingWriter {
   constructor(path: string, options: StagingWriterOptions) {
     this.db = openForLoad(path);
     this.db.exec(STAGING_DDL);
-    this.#insertProduct = this.db.prepare(
-      `INSERT INTO products (${PRODUCT_COLUMNS.join(',')}) VALUES (${PRODUCT_COLUMNS.map(() => '?').join(',')})`,
-    );
-    this.#insertOffer = this.db.prepare(
-      `INSERT INTO offers (${OFFER_COLUMNS.join(',')}) VALUES (${OFFER_COLUMNS.map(() => '?').join(',')})`,
-    );
+    this.#insertProduct = this.db.prepare(insertSql('products', PRODUCT_COLUMNS, false));
+    this.#insertOffer = this.db.prepare(insertSql('offers', OFFER_COLUMNS, false));
     this.#insertReject = this.db.prepare(
       `INSERT INTO rejects (${REJECT_COLUMNS.join(',')}) VALUES (${REJECT_COLUMNS.map(() => '?').join(',')})`,
     );
@@ -65,27 +64,12 @@ export class StagingWriter {
 
   /** Stores a product and returns its pid, to pass to `offer()`. */
   product(p: ProductInput): number {
-    const pid = ++this.#pid;
-    this.#insertProduct.run(
-      pid,
-      p.key ?? null,
-      p.title ?? null,
-      p.description ?? null,
-      p.brand ?? null,
-      p.category ?? null,
-      p.googleCategory ?? null,
-      p.link ?? null,
-      p.image ?? null,
-      p.additionalImages && p.additionalImages.length > 0 ? p.additionalImages.join('\n') : null,
-      attrsJson(p.attrs),
-    );
-    this.#tick();
-    return pid;
+    return this.insertProductRow(productRow(p));
   }
 
   /** Stores an accepted offer of product `pid`; `line` is the record's source line. */
   offer(pid: number, o: OfferInput, line: number): void {
-    this.#writeOffer(pid, undefined, o, line);
+    this.insertOfferRow(offerRow(pid, undefined, o, line));
   }
 
   /**
@@ -93,46 +77,36 @@ export class StagingWriter {
    * the offer's own columns. Offer fields win where both are set.
    */
   standaloneOffer(p: ProductInput, o: OfferInput, line: number): void {
-    this.#writeOffer(null, p, o, line);
+    this.insertOfferRow(offerRow(null, p, o, line));
   }
 
-  #writeOffer(pid: number | null, p: ProductInput | undefined, o: OfferInput, line: number): void {
-    const images = p?.additionalImages;
-    this.#insertOffer.run(
-      ++this.#oid,
-      pid,
-      o.id,
-      o.groupId ?? p?.key ?? null,
-      o.title ?? p?.title ?? null,
-      o.description ?? p?.description ?? null,
-      p?.brand ?? null,
-      p?.category ?? null,
-      p?.googleCategory ?? null,
-      o.link ?? p?.link ?? null,
-      o.image ?? p?.image ?? null,
-      images && images.length > 0 ? images.join('\n') : null,
-      o.price,
-      o.salePrice ?? null,
-      o.currency,
-      o.availability ?? null,
-      o.quantity ?? null,
-      o.gtin ?? null,
-      o.mpn ?? null,
-      o.condition ?? null,
-      o.color ?? null,
-      o.size ?? null,
-      o.gender ?? null,
-      o.ageGroup ?? null,
-      o.material ?? null,
-      o.shippingPrice ?? null,
-      o.departureDate ?? null,
-      o.nights ?? null,
-      o.room ?? null,
-      o.board ?? null,
-      o.seats ?? null,
-      attrsJson(p?.attrs === undefined ? o.attrs : o.attrs === undefined ? p.attrs : { ...p.attrs, ...o.attrs }),
-      line,
-    );
+  /**
+   * Rows whose text values arrive as UTF-8 bytes (from the producer thread's batches): bound as
+   * blobs and cast to TEXT by SQLite, so no JS string is built for them on this thread.
+   */
+  insertProductBytes(row: readonly BoundValue[]): void {
+    this.#insertProductBytes ??= this.db.prepare(insertSql('products', PRODUCT_COLUMNS, true));
+    this.#insertProductBytes.run(++this.#pid, ...row);
+    this.#tick();
+  }
+
+  insertOfferBytes(row: readonly BoundValue[]): void {
+    this.#insertOfferBytes ??= this.db.prepare(insertSql('offers', OFFER_COLUMNS, true));
+    this.#insertOfferBytes.run(++this.#oid, ...row);
+    this.#tick();
+  }
+
+  /** A row built by `productRow()` (possibly on another thread); returns its pid. */
+  insertProductRow(row: readonly RowValue[]): number {
+    const pid = ++this.#pid;
+    this.#insertProduct.run(pid, ...row);
+    this.#tick();
+    return pid;
+  }
+
+  /** A row built by `offerRow()` (possibly on another thread). */
+  insertOfferRow(row: readonly RowValue[]): void {
+    this.#insertOffer.run(++this.#oid, ...row);
     this.#tick();
   }
 
@@ -260,4 +234,67 @@ function attrsJson(attrs: Readonly<Record<string, string>> | undefined): string 
   if (attrs === undefined) return null;
   for (const _ in attrs) return JSON.stringify(attrs);
   return null;
+}
+
+export type RowValue = string | number | null;
+
+/** Column lists are constants of the schema, never input: the statement text is fixed. */
+function insertSql(table: string, columns: readonly string[], textAsBytes: boolean): string {
+  const values = columns.map((c) => (textAsBytes && !INTEGER_COLUMNS.has(c) ? 'CAST(? AS TEXT)' : '?'));
+  return `INSERT INTO ${table} (${columns.join(',')}) VALUES (${values.join(',')})`;
+}
+
+/** A product's columns after `pid`, in PRODUCT_COLUMNS order. Pure: can run on the producer's thread. */
+export function productRow(p: ProductInput): RowValue[] {
+  return [
+    p.key ?? null,
+    p.title ?? null,
+    p.description ?? null,
+    p.brand ?? null,
+    p.category ?? null,
+    p.googleCategory ?? null,
+    p.link ?? null,
+    p.image ?? null,
+    p.additionalImages && p.additionalImages.length > 0 ? p.additionalImages.join('\n') : null,
+    attrsJson(p.attrs),
+  ];
+}
+
+/** An offer's columns after `oid`, in OFFER_COLUMNS order; `p` given for a standalone offer. */
+export function offerRow(pid: number | null, p: ProductInput | undefined, o: OfferInput, line: number): RowValue[] {
+  const images = p?.additionalImages;
+  return [
+    pid,
+    o.id,
+    o.groupId ?? p?.key ?? null,
+    o.title ?? p?.title ?? null,
+    o.description ?? p?.description ?? null,
+    p?.brand ?? null,
+    p?.category ?? null,
+    p?.googleCategory ?? null,
+    o.link ?? p?.link ?? null,
+    o.image ?? p?.image ?? null,
+    images && images.length > 0 ? images.join('\n') : null,
+    o.price,
+    o.salePrice ?? null,
+    o.currency,
+    o.availability ?? null,
+    o.quantity ?? null,
+    o.gtin ?? null,
+    o.mpn ?? null,
+    o.condition ?? null,
+    o.color ?? null,
+    o.size ?? null,
+    o.gender ?? null,
+    o.ageGroup ?? null,
+    o.material ?? null,
+    o.shippingPrice ?? null,
+    o.departureDate ?? null,
+    o.nights ?? null,
+    o.room ?? null,
+    o.board ?? null,
+    o.seats ?? null,
+    attrsJson(p?.attrs === undefined ? o.attrs : o.attrs === undefined ? p.attrs : { ...p.attrs, ...o.attrs }),
+    line,
+  ];
 }

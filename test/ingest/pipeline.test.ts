@@ -181,3 +181,32 @@ test('tab and pipe delimiters are sniffed; a headerless file is refused', async 
   writeFileSync(env.path('nohead.csv'), '12,https://x.example/a,3.5\n13,https://x.example/b,4\n');
   await assert.rejects(ingest(env, env.path('nohead.csv')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_CSV_NO_HEADER');
 });
+
+test('the writer thread stores exactly what the local writer stores (text as TEXT, rejects, products)', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const csv = [HEADER, ...Array.from({ length: 3000 }, (_, i) => `W${i},"Crème ""n°${i}""\nligne 2 — 漢字",${i}.5${i % 10},https://x.example/w${i},${i % 3},${i % 2 ? 'bleu' : ''}`), 'W7,dup,1,https://x.example/d,1,', 'BAD,x,abc,https://x.example/b,1,', ''].join('\n');
+  writeFileSync(env.path('w.csv'), csv);
+  const tours = new URL('../fixtures/profiles/tour-operator/trips.xml', import.meta.url);
+  const dump = (catalog: string) => {
+    const v = new CatalogVersions(env.db, env.config).current(catalog);
+    const db = new Database(v.stagingPath, { readonly: true });
+    try {
+      return {
+        offers: db.prepare('SELECT *, typeof(title) AS tt, typeof(price) AS tp FROM offers ORDER BY oid').all(),
+        products: db.prepare('SELECT * FROM products ORDER BY pid').all(),
+        rejects: db.prepare('SELECT line, byte_offset, field, code FROM rejects ORDER BY id').all(),
+      };
+    } finally {
+      db.close();
+    }
+  };
+  for (const [source, profile] of [[env.path('w.csv'), 'generic'], [tours.pathname, 'tour-operator']] as const) {
+    const local = await ingestFile({ config: env.config, db: env.db, catalog: 'local', source, profile, createCatalog: true, writerThread: false });
+    const threaded = await ingestFile({ config: env.config, db: env.db, catalog: 'threaded', source, profile, createCatalog: true, writerThread: true });
+    assert.deepEqual({ ...threaded, catalog: '', seconds: 0, version: 0 }, { ...local, catalog: '', seconds: 0, version: 0 });
+    const a = dump('local');
+    assert.deepEqual(dump('threaded'), a);
+    assert.ok(a.offers.every((o) => (o as { tt: string; tp: string }).tp === 'integer'));
+  }
+});

@@ -34,6 +34,8 @@ export function magentoSettings(ctx: ProfileContext): MagentoSettings {
 export const magento2Profile: Profile = {
   name: NAME,
   description: 'Magento 2 native catalog_product export CSV (configurable parents, simple children as variants, store views)',
+  // Children wait in side tables of the staging DB until their parent row is read.
+  needsStagingDb: true,
   detectCsv: detectMagentoHeader,
   csv(header, ctx) {
     return new MagentoMapper(columnIndex(header, ctx.sourceName), magentoSettings(ctx), ctx.db);

@@ -1,0 +1,50 @@
+/**
+ * The staging writer's thread: applies batches of sink operations sent by the ingest thread to a
+ * real StagingWriter, so SQLite inserts (half of a merchant ingest) run on the second core while
+ * the first one decodes, parses and maps. Run through piscina (one thread) with a MessagePort.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { toFeedmillError } from '../errors.js';
+import { StagingWriter, type LoadCounts } from './writer.js';
+import { readRowBatch, type RowBatch, type RowBatchHandler } from './row-batch.js';
+
+export interface WriterThreadTask {
+  path: string;
+  rejectLimit: number;
+  port: MessagePort;
+}
+
+export type WriterMessage = { batch: RowBatch } | { finish: true } | { abort: true };
+
+export default async function runWriterThread(task: WriterThreadTask): Promise<LoadCounts | null> {
+  const writer = new StagingWriter(task.path, { rejectLimit: task.rejectLimit });
+  const handler: RowBatchHandler = {
+    product: (row) => writer.insertProductBytes(row),
+    offer: (row) => writer.insertOfferBytes(row),
+    accept: () => writer.acceptWithoutOffer(),
+    reject: (r) => writer.reject(r),
+  };
+  return new Promise((resolve, reject) => {
+    task.port.on('message', (m: WriterMessage) => {
+      try {
+        if ('batch' in m) {
+          readRowBatch(m.batch, handler);
+          task.port.postMessage({ ack: m.batch.seq });
+        } else if ('finish' in m) {
+          const counts = writer.finish();
+          task.port.close();
+          resolve(counts);
+        } else {
+          writer.abort();
+          task.port.close();
+          resolve(null);
+        }
+      } catch (err) {
+        writer.abort();
+        task.port.close();
+        // Crosses the thread as plain data; the ingest thread rebuilds the coded error.
+        reject(new Error(JSON.stringify(toFeedmillError(err, 'FEEDMILL_STAGING_FAILED').toJSON())));
+      }
+    });
+  });
+}
