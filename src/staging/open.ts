@@ -14,7 +14,9 @@ export function openForLoad(path: string): StagingDb {
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('locking_mode = EXCLUSIVE');
-  db.pragma('temp_store = MEMORY');
+  // Index builds sort every key: with temp_store=MEMORY that sort would grow with the catalog. On
+  // FILE, SQLite's sorter keeps at most about cache_size in memory and spills the rest.
+  db.pragma('temp_store = FILE');
   db.pragma('cache_size = -65536'); // 64 MiB: bounded, whatever the catalog size
   db.pragma('page_size = 8192');
   return db;
