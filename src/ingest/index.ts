@@ -1,4 +1,4 @@
-export { ingestFile, ingestSource, type IngestOptions, type IngestResult, type IngestProgress } from './ingest.js';
+export { ingestFile, ingestSource, ingestReport, type IngestOptions, type IngestResult, type IngestProgress } from './ingest.js';
 export { downloadSource, isUrl, redactUrl } from './download.js';
 export { findProfile, selectCsvProfile, selectXmlProfile } from './select-profile.js';
 export { PROFILES } from './profiles/index.js';

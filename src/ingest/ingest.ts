@@ -299,3 +299,23 @@ export async function ingestSource(opts: IngestOptions): Promise<IngestResult> {
   const downloaded = await downloadSource(opts.source, dir, opts.signal);
   return ingestFile({ ...opts, source: downloaded.path, sourceName: opts.sourceName ?? downloaded.name });
 }
+
+/** The result as plain JSON: what `ingest --json` prints and what an ingest task stores. */
+export function ingestReport(r: IngestResult) {
+  return {
+    catalog: r.catalog,
+    version: r.version,
+    seen: r.seen,
+    accepted: r.accepted,
+    rejected: r.rejected,
+    rejectsByCode: r.rejectsByCode as Record<string, number>,
+    products: r.products,
+    offers: r.offers,
+    profile: r.profile,
+    format: r.format,
+    container: r.container,
+    encoding: r.encoding,
+    bytes: r.bytes,
+    seconds: Number(r.seconds.toFixed(3)),
+  };
+}

@@ -7,7 +7,7 @@
 import type { Config } from '../config.js';
 import { CatalogRegistry } from '../catalogs/index.js';
 import type { AppDb } from '../db/index.js';
-import { ingestFile } from '../ingest/index.js';
+import { ingestFile, ingestReport } from '../ingest/index.js';
 import { exportCatalog } from '../transform/index.js';
 import type { Logger } from '../log.js';
 import type { StageServices } from './stage-handlers.js';
@@ -25,22 +25,7 @@ export function createStageServices(config: Config, db: AppDb, log: Logger): Sta
         log,
         progress: (p) => ctx.progress(p.bytesRead, p.totalBytes),
       });
-      return {
-        catalog: r.catalog,
-        version: r.version,
-        seen: r.seen,
-        accepted: r.accepted,
-        rejected: r.rejected,
-        rejectsByCode: r.rejectsByCode as Record<string, number>,
-        offers: r.offers,
-        products: r.products,
-        profile: r.profile,
-        format: r.format,
-        container: r.container,
-        encoding: r.encoding,
-        bytes: r.bytes,
-        seconds: r.seconds,
-      };
+      return ingestReport(r);
     },
     async export(params, ctx) {
       const r = await exportCatalog({

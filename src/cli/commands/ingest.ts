@@ -1,6 +1,6 @@
 /** `feedmill ingest <file-or-url> --catalog <name>`: a source into a new catalog version. */
 import { openAppDb, type AppDb } from '../../db/index.js';
-import { ingestSource, type IngestOptions, type IngestResult } from '../../ingest/index.js';
+import { ingestReport, ingestSource, type IngestOptions, type IngestResult } from '../../ingest/index.js';
 import { print, printJson, type Command, type CommandContext } from '../command.js';
 import { intOption, keyValueOptions, requireString } from '../options.js';
 import { progressBar, type ProgressBar } from '../progress.js';
@@ -33,7 +33,7 @@ export const ingestCommand: Command = {
     try {
       const result = await ingestSource(ingestOptionsFrom(ctx, db, catalog, source, bar));
       bar.done();
-      if (ctx.json) printJson(ctx, ingestJson(result));
+      if (ctx.json) printJson(ctx, ingestReport(result));
       else print(ctx, ingestSummary(result));
       return 0;
     } finally {
@@ -59,25 +59,6 @@ export function ingestOptionsFrom(ctx: CommandContext, db: AppDb, catalog: strin
     signal: ctx.io.signal,
     log: ctx.log,
     progress: (p) => bar.update(p.bytesRead, p.totalBytes, `ingest: ${p.records.toLocaleString('en')} records`),
-  };
-}
-
-export function ingestJson(r: IngestResult) {
-  return {
-    catalog: r.catalog,
-    version: r.version,
-    seen: r.seen,
-    accepted: r.accepted,
-    rejected: r.rejected,
-    rejectsByCode: r.rejectsByCode,
-    products: r.products,
-    offers: r.offers,
-    profile: r.profile,
-    format: r.format,
-    container: r.container,
-    encoding: r.encoding,
-    bytes: r.bytes,
-    seconds: Number(r.seconds.toFixed(3)),
   };
 }
 

@@ -12,7 +12,8 @@ import { isValidName } from '../../names.js';
 import { print, printJson, type Command } from '../command.js';
 import { listOption } from '../options.js';
 import { progressBar } from '../progress.js';
-import { INGEST_FLAGS, ingestJson, ingestOptionsFrom, ingestSummary } from './ingest.js';
+import { ingestReport } from '../../ingest/index.js';
+import { INGEST_FLAGS, ingestOptionsFrom, ingestSummary } from './ingest.js';
 import { exportSummary, feedJson } from './export-output.js';
 
 const usage =
@@ -61,7 +62,7 @@ export const runCommand: Command = {
         printJson(ctx, {
           catalog,
           version: exported.version,
-          ingest: ingestJson(ingested),
+          ingest: ingestReport(ingested),
           feeds: exported.feeds.map(feedJson),
           seconds: Number(seconds.toFixed(3)),
         });
