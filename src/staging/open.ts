@@ -17,7 +17,7 @@ export function openForLoad(path: string): StagingDb {
   // Index builds sort every key: with temp_store=MEMORY that sort would grow with the catalog. On
   // FILE, SQLite's sorter keeps at most about cache_size in memory and spills the rest.
   db.pragma('temp_store = FILE');
-  db.pragma('cache_size = -65536'); // 64 MiB: bounded, whatever the catalog size
+  db.pragma('cache_size = -32768'); // 32 MiB: bounded, whatever the catalog size
   db.pragma('page_size = 8192');
   return db;
 }
