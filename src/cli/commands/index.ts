@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { ingestCommand } from './ingest.js';
 import { rejectsCommand } from './rejects.js';
 import { runCommand } from './run.js';
+import { feedsCommand } from './feeds.js';
 import { channelsCommand } from './channels.js';
 import { validateCommand } from './validate.js';
 import { exportCommand } from './export.js';
@@ -14,4 +15,4 @@ import { serveCommand } from './serve.js';
 import { catalogCommand } from './catalog.js';
 import { tokenCommand } from './token.js';
 
-export const COMMANDS: Command[] = [runCommand, ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand, doctorCommand, workerCommand, tasksCommand, scheduleCommand, serveCommand, catalogCommand, tokenCommand];
+export const COMMANDS: Command[] = [runCommand, ingestCommand, rejectsCommand, channelsCommand, validateCommand, exportCommand, feedsCommand, doctorCommand, workerCommand, tasksCommand, scheduleCommand, serveCommand, catalogCommand, tokenCommand];
