@@ -85,6 +85,11 @@ interface EventRow {
 const KIND_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
 const ACTIVE_SQL = "('TO_DO', 'IS_PROCESSING', 'TO_CANCEL')";
 
+/** Task events kept for SSE resumes and `tasks show`; older ones are pruned as new ones arrive. */
+const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Prune once per this many events written (one indexed-range delete, not per event). */
+const EVENT_PRUNE_EVERY = 1000;
+
 export class SqliteTaskStore implements TaskStore {
   readonly db: AppDb;
   readonly clock: Clock;
@@ -96,6 +101,7 @@ export class SqliteTaskStore implements TaskStore {
   readonly #begin: Statement;
   readonly #commit: Statement;
   readonly #rollback: Statement;
+  readonly #pruneEvents: Statement;
   /** Events written inside the current transaction, emitted once it commits. */
   #pending: TaskEvent[] = [];
   readonly #stmt: Record<
@@ -116,6 +122,9 @@ export class SqliteTaskStore implements TaskStore {
     this.#begin = p('BEGIN IMMEDIATE');
     this.#commit = p('COMMIT');
     this.#rollback = p('ROLLBACK');
+    // Event ids grow with time: find the first event to keep by walking ids from the oldest (few,
+    // since older ones were pruned before), then cut below it.
+    this.#pruneEvents = p('DELETE FROM task_events WHERE id < coalesce((SELECT id FROM task_events WHERE at >= ? ORDER BY id LIMIT 1), 0)');
     this.#stmt = {
       insert: p(`INSERT INTO tasks (kind, params, status, priority, lane, lane_seq, run_after, attempt, max_attempts,
                    parent_id, retry_of, schedule_id, created_at, updated_at)
@@ -497,6 +506,9 @@ export class SqliteTaskStore implements TaskStore {
   #event(row: TaskRow, type: TaskEventType, now: number): void {
     const errorJson = type === 'state' && (row.status === 'ERROR' || row.status === 'TO_DO') ? row.error : null;
     const { id } = this.#stmt.event.get(row.id, now, type, row.status, row.attempt, row.progress_done, row.progress_total, errorJson) as { id: number };
+    // The log is for live clients and short resumes, not an archive: now and then, drop what is
+    // older than the retention, so the table does not grow with every night's tasks forever.
+    if (id % EVENT_PRUNE_EVERY === 0) this.#pruneEvents.run(now - EVENT_RETENTION_MS);
     if (this.#listeners.size === 0) return;
     this.#pending.push({
       id,
