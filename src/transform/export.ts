@@ -32,7 +32,7 @@ import { CatalogRegistry } from '../catalogs/index.js';
 import { CatalogVersions, openForRead } from '../staging/index.js';
 import { compileChannel, DEFAULT_FEEDS_DIR, loadChannel, type ChannelDefinition, type CompiledChannel } from './channels/index.js';
 import { formatQualityReport, QualityCounter, type QualitySnapshot } from './quality-report.js';
-import { canonicalJson, loadRuleFile, rulesHash, type RuleSetSpec } from './rules/index.js';
+import { canonicalJson, loadRuleFile, mergeRuleCounters, rulesHash, type RuleCounters, type RuleSetSpec } from './rules/index.js';
 import { abortError, partitionOffers, TransformPool, type TransformResult, type TransformTask } from './pool/index.js';
 
 export interface ExportOptions {
@@ -225,6 +225,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
         rulesHash: plan.rulesHash,
         generatedAt,
         filtered: merged.filtered,
+        rules: merged.rules,
         ...merged.quality,
       });
       let published: PublishResult;
@@ -304,10 +305,11 @@ function withStaging<T>(path: string, fn: (db: ReturnType<typeof openForRead>) =
 function mergeChannel(
   channel: string,
   results: readonly TransformResult[],
-): { excluded: number; filtered: number; quality: QualitySnapshot } {
+): { excluded: number; filtered: number; quality: QualitySnapshot; rules: RuleCounters | null } {
   const counter = new QualityCounter();
   let excluded = 0;
   let filtered = 0;
+  let rules: RuleCounters | null = null;
   // Range order = feed order; merging snapshots in that order makes report examples stable.
   for (const r of [...results].sort((a, b) => a.index - b.index)) {
     const c = r.channels.find((x) => x.channel === channel);
@@ -315,15 +317,21 @@ function mergeChannel(
     excluded += c.excluded;
     filtered += c.filtered;
     counter.merge(c.quality);
+    if (c.rules !== undefined) rules = rules === null ? c.rules : mergeRuleCounters(rules, c.rules);
   }
-  return { excluded, filtered, quality: counter.toJSON() };
+  return { excluded, filtered, quality: counter.toJSON(), rules };
 }
 
 async function writeReport(dir: string, channel: string, report: QualitySnapshot & Record<string, unknown>): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const jsonPath = join(dir, `${channel}.quality.json`);
   const textPath = join(dir, `${channel}.quality.txt`);
-  const head = `${channel} quality report, ${String(report.catalog)} version ${String(report.catalogVersion)}\nfiltered by rules: ${String(report.filtered)}\n`;
+  const rules = report.rules as RuleCounters | null | undefined;
+  const perRule = (rules?.rules ?? [])
+    .filter((r) => r.applied > 0 || r.missed > 0)
+    .map((r) => `  ${r.label}: applied ${r.applied}, changed ${r.changed}, dropped ${r.dropped}, missed ${r.missed}\n`)
+    .join('');
+  const head = `${channel} quality report, ${String(report.catalog)} version ${String(report.catalogVersion)}\nfiltered by rules: ${String(report.filtered)}\n${perRule}`;
   for (const [path, body] of [
     [jsonPath, `${JSON.stringify(report, null, 2)}\n`],
     [textPath, head + formatQualityReport(report)],

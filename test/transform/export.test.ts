@@ -103,6 +103,13 @@ test('rules run per channel in the same pass; the feed goes to --out too', async
   assert.ok(existsSync(join(outDir, 'meta.manifest.json')));
   const m = await readManifest(meta.manifestPath);
   assert.match(m?.rulesHash ?? '', /^[0-9a-f]{64}$/);
+  // Per-rule counts in the quality report: summed over 12 ranges on 2 workers whose compiled rules
+  // are cached across ranges, so each range must report only its own items.
+  const report = JSON.parse(readFileSync(meta.reportPath, 'utf8')) as { rules: { items: number; dropped: number; rules: { applied: number; dropped: number; changed: number }[] } };
+  assert.equal(report.rules.items, 60);
+  assert.equal(report.rules.dropped, 40);
+  assert.deepEqual(report.rules.rules.map((x) => [x.applied, x.dropped, x.changed]), [[60, 40, 0], [20, 0, 20]]);
+  assert.match(readFileSync(meta.reportPath.replace(/\.json$/, '.txt'), 'utf8'), /dropped 40/);
 });
 
 test('the gate keeps the good feed when a new version loses most items; force publishes', async (t) => {

@@ -3,9 +3,10 @@
  * and the rules; a result holds only counters, part file stats and quality snapshots. Both are plain
  * JSON (structured-clone safe): offers never cross threads.
  */
+
 import type { ChannelDefinition } from '../channels/index.js';
 import type { QualitySnapshot } from '../quality-report.js';
-import type { RuleSetSpec } from '../rules/index.js';
+import type { RuleCounters, RuleSetSpec } from '../rules/index.js';
 import type { IndexedRange } from './partition.js';
 
 /** A value the worker compiles once and caches under `key` (a hash of the value). */
@@ -39,6 +40,8 @@ export interface ChannelPartResult {
   bytes: number;
   rawBytes: number;
   quality: QualitySnapshot;
+  /** Per-rule counts of this range (items each rule ran on, changed, dropped, missed). */
+  rules?: RuleCounters | undefined;
 }
 
 export interface TransformResult {

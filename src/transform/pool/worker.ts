@@ -12,6 +12,7 @@ import { openForRead, STAGED_OFFER_SQL, type StagingDb } from '../../staging/ind
 import type Database from 'better-sqlite3';
 import { compileChannel, type CompiledChannel, type RenderResult } from '../channels/index.js';
 import { cloneItem, itemFromRaw } from '../item.js';
+import { subtractRuleCounters, type RuleCounters } from '../rules/index.js';
 import { QualityCounter } from '../quality-report.js';
 import { compileRules, type CompiledRules } from '../rules/index.js';
 import { DuplicateIdChecker } from '../validate/index.js';
@@ -52,6 +53,8 @@ interface Lane {
   name: string;
   channel: CompiledChannel;
   rules: CompiledRules | undefined;
+  /** The compiled rules live across ranges (cached per worker): counters are diffed per range. */
+  rulesBefore: RuleCounters | undefined;
   writer: PartWriter;
   quality: QualityCounter;
   ids: DuplicateIdChecker;
@@ -73,6 +76,7 @@ export default async function transformRange(task: TransformTask): Promise<Trans
       name: channel.name,
       channel,
       rules,
+      rulesBefore: rules?.counters(),
       writer: new PartWriter(join(dir, partName(task.range.index, task.gzipLevel !== null)), task.gzipLevel),
       quality: new QualityCounter(),
       ids: new DuplicateIdChecker(),
@@ -116,6 +120,7 @@ export default async function transformRange(task: TransformTask): Promise<Trans
         path: lane.writer.path,
         items: lane.items,
         filtered: lane.filtered,
+        rules: lane.rules === undefined || lane.rulesBefore === undefined ? undefined : subtractRuleCounters(lane.rules.counters(), lane.rulesBefore),
         excluded: lane.excluded,
         bytes: stats.bytes,
         rawBytes: stats.rawBytes,

@@ -106,6 +106,22 @@ export function compileRules(spec: RuleSetSpec, channel: string): CompiledRules 
 }
 
 /** Sums the counters of the same channel and rule set from several workers. */
+/** `after - before` of one compiled rule set: the counts of the items seen in between. */
+export function subtractRuleCounters(after: RuleCounters, before: RuleCounters): RuleCounters {
+  return {
+    channel: after.channel,
+    items: after.items - before.items,
+    kept: after.kept - before.kept,
+    dropped: after.dropped - before.dropped,
+    rules: after.rules.map((r, i) => {
+      const b = before.rules[i];
+      return b === undefined
+        ? r
+        : { ...r, applied: r.applied - b.applied, changed: r.changed - b.changed, dropped: r.dropped - b.dropped, missed: r.missed - b.missed };
+    }),
+  };
+}
+
 export function mergeRuleCounters(a: RuleCounters, b: RuleCounters): RuleCounters {
   if (a.channel !== b.channel || a.rules.length !== b.rules.length || a.rules.some((r, i) => r.label !== b.rules[i]?.label)) {
     throw new FeedmillError('FEEDMILL_INTERNAL', 'rule counters of different channels or rule sets cannot be merged', {

@@ -7,7 +7,7 @@ export { parseRuleSet, parseRuleText, detectFormat, type RuleFormat, type RuleSo
 export { loadRuleFile, resolveRuleFiles, readCategoryTable } from './load.js';
 export { validateRuleSet } from './validate.js';
 export { rulesHash, canonicalJson } from './hash.js';
-export { compileRules, mergeRuleCounters, ruleLabel, type CompiledRules } from './compile.js';
+export { compileRules, mergeRuleCounters, subtractRuleCounters, ruleLabel, type CompiledRules } from './compile.js';
 export type { Issue } from './check.js';
 export type {
   RuleSetSpec,
