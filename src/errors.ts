@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   FEEDMILL_FORMAT_UNKNOWN: 'the bytes are neither CSV/TSV nor XML',
   FEEDMILL_ENCODING_INVALID: 'the bytes are not valid in the declared or detected encoding',
   FEEDMILL_CSV_UNCLOSED_QUOTE: 'a quoted CSV field is never closed',
+  FEEDMILL_CSV_INVALID_QUOTE: 'a quote character appears inside an unquoted CSV field',
   FEEDMILL_CSV_NO_HEADER: 'the CSV file has no usable header row',
   FEEDMILL_CSV_DUPLICATE_COLUMN: 'two CSV header columns map to the same field',
   FEEDMILL_XML_MALFORMED: 'the XML is not well-formed',
