@@ -5,3 +5,4 @@ export { PROFILES } from './profiles/index.js';
 export { CsvEngine, type CsvDialect } from './csv/engine.js';
 export { XmlEngine } from './xml/engine.js';
 export type { Profile, ProfileContext, ProfileSink, CsvMapper, XmlMapper, XmlNode } from './profile.js';
+export { restageIfMissing } from './restage.js';

@@ -7,7 +7,7 @@
 import type { Config } from '../config.js';
 import { CatalogRegistry } from '../catalogs/index.js';
 import type { AppDb } from '../db/index.js';
-import { ingestFile, ingestReport } from '../ingest/index.js';
+import { ingestFile, ingestReport, restageIfMissing } from '../ingest/index.js';
 import { exportCatalog } from '../transform/index.js';
 import type { Logger } from '../log.js';
 import type { StageServices } from './stage-handlers.js';
@@ -28,6 +28,7 @@ export function createStageServices(config: Config, db: AppDb, log: Logger): Sta
       return ingestReport(r);
     },
     async export(params, ctx) {
+      await restageIfMissing({ config, db, catalog: params.catalog, signal: ctx.signal, log });
       const r = await exportCatalog({
         config,
         db,

@@ -6,6 +6,7 @@ import { openAppDb } from '../../db/index.js';
 import { CatalogRegistry } from '../../catalogs/index.js';
 import { FeedmillError } from '../../errors.js';
 import { exportCatalog } from '../../transform/index.js';
+import { restageIfMissing } from '../../ingest/index.js';
 import { print, printJson, type Command } from '../command.js';
 import { intOption, listOption, requireString } from '../options.js';
 import { progressBar } from '../progress.js';
@@ -45,6 +46,7 @@ export const exportCommand: Command = {
       if (channels.length === 0) {
         throw new FeedmillError('FEEDMILL_CLI_USAGE', `catalog ${catalog} has no registered channels: give --channels (feedmill channels lists them)\nusage: ${usage}`, { catalog });
       }
+      await restageIfMissing({ config: ctx.config, db, catalog, signal: ctx.io.signal, log: ctx.log });
       const result = await exportCatalog({
         config: ctx.config,
         db,

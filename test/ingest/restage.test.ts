@@ -1,0 +1,33 @@
+/**
+ * After a reboot clears the RAM disk, an export re-ingests the kept source instead of failing. A
+ * regression shows as FEEDMILL_STAGING_MISSING although the source is still on the data disk.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { ingestFile, restageIfMissing } from '../../src/ingest/index.js';
+import { CatalogVersions } from '../../src/staging/index.js';
+import { FeedmillError } from '../../src/errors.js';
+import { testEnv } from '../helpers/env.js';
+
+test('a lost staging file is rebuilt from the kept source; without the source the error stays', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('c.csv'), 'id,title,price\nA,a,1\nB,b,2\n');
+  await ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: env.path('c.csv'), createCatalog: true });
+  const versions = new CatalogVersions(env.db, env.config);
+  assert.equal(await restageIfMissing({ config: env.config, db: env.db, catalog: 'shop' }), undefined);
+
+  rmSync(env.config.stagingDir, { recursive: true, force: true }); // the reboot
+  const again = await restageIfMissing({ config: env.config, db: env.db, catalog: 'shop' });
+  assert.equal(again?.version, 2);
+  assert.equal(again?.accepted, 2);
+  assert.equal(versions.current('shop').version, 2);
+
+  rmSync(env.config.stagingDir, { recursive: true, force: true });
+  rmSync(env.path('c.csv'));
+  await assert.rejects(
+    restageIfMissing({ config: env.config, db: env.db, catalog: 'shop' }),
+    (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_STAGING_MISSING' && e.details.version === 2,
+  );
+});
