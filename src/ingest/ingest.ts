@@ -102,6 +102,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   const version = versions.begin(opts.catalog, { sourcePath, sourceName: opts.sourceName ?? basename(sourcePath), profile: profileName });
   log.info('ingest started', { version: version.version, source: basename(sourcePath), bytes: info.size });
 
+  const sourceName = opts.sourceName ?? basename(sourcePath);
   const rejectLimit = opts.rejectLimit ?? opts.config.rejectLimit;
   // The sink is opened once the profile is known (CSV header, XML root): profiles that keep side
   // tables in the staging DB get a local writer; large sources otherwise get a writer thread.
@@ -126,7 +127,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     const opened = openSink(profile);
     return {
       defaultCurrency: currency,
-      sourceName: opts.sourceName ?? basename(sourcePath),
+      sourceName,
       get db(): StagingDb {
         if (opened.db === undefined) throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${profile.name} uses the staging DB: declare needsStagingDb`);
         return opened.db;
@@ -135,7 +136,6 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       options: opts.profileOptions ?? {},
     };
   };
-  const sourceName = opts.sourceName ?? basename(sourcePath);
   let chosenProfile = profileName;
   let format: SourceFormat = 'csv';
   let encoding = '';

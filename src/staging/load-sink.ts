@@ -62,6 +62,7 @@ export class ThreadLoadSink implements LoadSink {
   #acked = 0;
   #failure: FeedmillError | undefined;
   #waiter: (() => void) | undefined;
+  #closed = false;
 
   constructor(path: string, rejectLimit: number) {
     const { filename, execArgv } = writerWorkerFile();
@@ -122,6 +123,7 @@ export class ThreadLoadSink implements LoadSink {
     if (postProcess) throw new FeedmillError('FEEDMILL_INTERNAL', 'a profile with side tables needs a local staging writer');
     this.#flush();
     this.#post({ finish: true });
+    this.#closed = true;
     try {
       const counts = await this.#done;
       if (counts === null) throw new FeedmillError('FEEDMILL_INTERNAL', 'the staging writer thread was aborted');
@@ -131,7 +133,10 @@ export class ThreadLoadSink implements LoadSink {
     }
   }
 
+  /** Abandons the load; after `finish()` (a check failed once the file was complete) a no-op. */
   async abort(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     if (this.#failure === undefined) this.#post({ abort: true });
     await this.#done.catch(() => {});
     await this.#pool.destroy();

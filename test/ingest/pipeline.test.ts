@@ -150,12 +150,14 @@ test('a bad file fails with a coded error and leaves the current version in plac
   await assert.rejects(ingest(env, env.path('open.csv')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_CSV_UNCLOSED_QUOTE' && e.details.line === 2);
   writeFileSync(env.path('allbad.csv'), `${HEADER}\nX,x,abc,https://x.example/x,1,\n`);
   await assert.rejects(ingest(env, env.path('allbad.csv')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_INGEST_NO_RECORDS');
+  await assert.rejects(ingest(env, env.path('allbad.csv'), { writerThread: true }), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_INGEST_NO_RECORDS');
+  await assert.rejects(ingest(env, env.path('good.csv'), { rejectLimit: 2, writerThread: true }), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_INGEST_REJECT_LIMIT');
   await assert.rejects(ingest(env, env.path('good.csv'), { rejectLimit: 2 }), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_INGEST_REJECT_LIMIT');
   const current = versions.current('shop');
   assert.equal(current.version, first.version);
   assert.deepEqual(
     versions.list('shop').map((v) => v.status),
-    ['failed', 'failed', 'failed', 'failed', 'ready'],
+    ['failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'ready'],
   );
   const r = await ingest(env, env.path('good.csv'));
   assert.equal(versions.current('shop').version, r.version);
