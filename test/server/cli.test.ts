@@ -5,21 +5,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/run.js';
+import { cli } from '../helpers/cli.js';
 import { ADMIN, call } from './helpers.js';
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(args, { stdout, stderr, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
 
 function tempRoot(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'feedmill-server-cli-'));

@@ -3,21 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import { main } from '../../src/cli/run.js';
+import { cli } from '../helpers/cli.js';
 import { stageCatalog, tempRoot, testConfig } from './pool/fixtures/stage.js';
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(args, { stdout, stderr, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
 
 test('feedmill export --json prints the feeds and publishes them (gzip and --out too)', async (t) => {
   const root = tempRoot(t);

@@ -5,20 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/run.js';
+import { cli } from '../helpers/cli.js';
 import { stageCatalog, tempRoot, testConfig } from './pool/fixtures/stage.js';
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(args, { stdout, stderr, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
 
 test('feeds list shows the kept versions; rollback serves the earlier bytes again', async (t) => {
   const root = tempRoot(t);
