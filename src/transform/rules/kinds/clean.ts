@@ -4,10 +4,9 @@
  * strip HTML (and decode entities) → collapse spaces → trim → case → max length.
  */
 import { at, boolean, fail, fieldList, integer, knownKeys, object, oneOf, string } from '../check.js';
-import { resolveField, textGetter, textSetter, type FieldRef } from '../fields.js';
 import { collapseSpaces, stripHtml, toSentenceCase, toTitleCase, truncate } from '../text.js';
 import type { CaseChange, CleanRule } from '../types.js';
-import { CHANGED, UNCHANGED, type RuleKindDef } from './kind.js';
+import { textFieldsStep, type RuleKindDef } from './kind.js';
 
 type CleanBody = CleanRule['clean'];
 
@@ -58,23 +57,10 @@ export const cleanKind: RuleKindDef<CleanBody> = {
     else if (body.case === 'sentence') ops.push(toSentenceCase);
     const max = body.maxLength;
     if (max !== undefined) ops.push((s) => truncate(s, max, body.ellipsis, body.wordBoundary));
-    const targets = body.fields.map((name) => {
-      const ref = resolveField(name) as FieldRef;
-      return { read: textGetter(ref), write: textSetter(ref) };
+    return textFieldsStep(body.fields, (text) => {
+      let s = text;
+      for (const op of ops) s = op(s);
+      return s;
     });
-    return (item) => {
-      let outcome = UNCHANGED;
-      for (const t of targets) {
-        const before = t.read(item);
-        if (before === '') continue;
-        let s = before;
-        for (const op of ops) s = op(s);
-        if (s !== before) {
-          t.write(item, s);
-          outcome = CHANGED;
-        }
-      }
-      return outcome;
-    };
   },
 };

@@ -5,9 +5,8 @@
  */
 import { at, boolean, fail, fieldList, knownKeys, object, string } from '../check.js';
 import { checkPattern } from '../condition.js';
-import { resolveField, textGetter, textSetter, type FieldRef } from '../fields.js';
 import type { ReplaceRule } from '../types.js';
-import { CHANGED, UNCHANGED, type RuleKindDef } from './kind.js';
+import { textFieldsStep, type RuleKindDef } from './kind.js';
 
 type ReplaceBody = ReplaceRule['replace'];
 
@@ -46,22 +45,6 @@ export const replaceKind: RuleKindDef<ReplaceBody> = {
       const re = new RegExp(body.pattern as string, body.ignoreCase ? 'gi' : 'g');
       apply = (s) => s.replace(re, replacement);
     }
-    const targets = body.fields.map((name) => {
-      const ref = resolveField(name) as FieldRef;
-      return { read: textGetter(ref), write: textSetter(ref) };
-    });
-    return (item) => {
-      let outcome = UNCHANGED;
-      for (const t of targets) {
-        const before = t.read(item);
-        if (before === '') continue;
-        const after = apply(before);
-        if (after !== before) {
-          t.write(item, after);
-          outcome = CHANGED;
-        }
-      }
-      return outcome;
-    };
+    return textFieldsStep(body.fields, apply);
   },
 };
