@@ -3,7 +3,8 @@
  *
  * Decompression is streamed and counted: a gzip or zip entry that inflates past the cap is stopped
  * (FEEDMILL_ARCHIVE_TOO_LARGE) whatever its header declares, and a zip entry that inflates past its
- * own declared size is corrupt. Nothing is ever extracted to disk.
+ * own declared size is corrupt. Nothing is ever extracted to disk. node-stream-zip reads a zip's
+ * directory; the chosen entry's data is streamed by zip-entry.ts.
  */
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
@@ -12,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import StreamZip from 'node-stream-zip';
 import { FeedmillError } from '../errors.js';
+import { openZipEntryData, type ZipEntryData } from './zip-entry.js';
 
 export type ContainerKind = 'plain' | 'gzip' | 'zip';
 
@@ -153,7 +155,7 @@ interface ZipEntryLike {
 }
 
 /** Picks the one catalog entry of an archive, or explains why it cannot. Exported for tests. */
-export function chooseZipEntry(entries: readonly ZipEntryLike[]): ZipEntryLike {
+export function chooseZipEntry<E extends ZipEntryLike>(entries: readonly E[]): E {
   const files = entries.filter((e) => !e.isDirectory && !e.name.endsWith('/'));
   for (const e of files) {
     if (isUnsafeName(e.name)) {
@@ -174,7 +176,7 @@ export function chooseZipEntry(entries: readonly ZipEntryLike[]): ZipEntryLike {
       { entries: names.slice(0, 100) },
     );
   }
-  const entry = candidates[0] as ZipEntryLike;
+  const entry = candidates[0] as E;
   if (entry.encrypted) {
     throw new FeedmillError('FEEDMILL_ARCHIVE_ENCRYPTED', `the zip entry ${entry.name} is encrypted; upload it without a password`, { entry: entry.name });
   }
@@ -190,46 +192,32 @@ function isUnsafeName(name: string): boolean {
 
 async function openZip(path: string, maxInflatedBytes: number): Promise<OpenedContainer> {
   let zip: InstanceType<typeof StreamZip.async>;
-  let entries: Record<string, ZipEntryLike>;
+  let entries: Record<string, ZipEntryLike & ZipEntryData>;
   try {
     zip = new StreamZip.async({ file: path, storeEntries: true, skipEntryNameValidation: true });
-    entries = (await zip.entries()) as unknown as Record<string, ZipEntryLike>;
+    entries = (await zip.entries()) as unknown as Record<string, ZipEntryLike & ZipEntryData>;
   } catch (e) {
     throw new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip archive cannot be read (${(e as Error).message}); upload it again`, {}, { cause: e });
   }
-  let entry: ZipEntryLike;
+  let entry: ZipEntryLike & ZipEntryData;
   try {
     entry = chooseZipEntry(Object.values(entries));
   } catch (e) {
     await zip.close();
     throw e;
   }
-  let raw: NodeJS.ReadableStream;
-  try {
-    raw = await zip.stream(entry.name);
-  } catch (e) {
-    await zip.close();
-    throw new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip entry ${entry.name} cannot be read (${(e as Error).message})`, { entry: entry.name }, { cause: e });
-  }
+  // The directory was all node-stream-zip was needed for: the entry's data is read in large pieces.
+  await zip.close().catch(() => {});
+  const data = await openZipEntryData(path, entry);
   const capped = new InflateCap(maxInflatedBytes, entry.size, 'zip entry');
-  (raw as Readable).on('error', (e) =>
-    capped.destroy(
-      e instanceof FeedmillError
-        ? e
-        : new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip entry ${entry.name} is damaged (${e.message})`, { entry: entry.name }, { cause: e }),
-    ),
-  );
-  (raw as Readable).pipe(capped);
-  // The entry's compressed bytes are read in order: progress is the inflated share times the ratio.
-  const ratio = entry.size > 0 ? entry.compressedSize / entry.size : 1;
+  data.stream.on('error', (e) => capped.destroy(e));
+  data.stream.pipe(capped);
+  capped.on('close', () => data.stream.destroy());
   return {
     kind: 'zip',
     entryName: entry.name,
     stream: capped,
-    compressedBytesRead: () => Math.round(capped.inflated * ratio),
-    close: async () => {
-      capped.destroy();
-      await zip.close().catch(() => {});
-    },
+    compressedBytesRead: () => data.compressedBytesRead(),
+    close: async () => void capped.destroy(),
   };
 }
