@@ -28,7 +28,12 @@ export class PartWriter {
   readonly #file: WriteStream;
   readonly #head: WriteStream | Gzip;
   // Item text is encoded straight into a chunk: no joined intermediate string, one copy.
-  #chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  #chunk: Buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  /**
+   * Chunks the stream has finished with, reused: a fresh 1 MiB allocation per flush is fresh pages
+   * for the kernel to fault in and zero, about 1,100 times for a 1.1 GB feed per worker.
+   */
+  readonly #free: Buffer[] = [];
   #used = 0;
   #rawBytes = 0;
 
@@ -66,10 +71,14 @@ export class PartWriter {
     if (this.#used === 0) return undefined;
     const full = this.#chunk.subarray(0, this.#used);
     this.#rawBytes += this.#used;
-    // The stream keeps the chunk until written: start a fresh one rather than reuse it.
-    this.#chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    // The stream keeps the chunk until written; it comes back to the free list after that.
+    const owner = this.#chunk;
+    this.#chunk = this.#free.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
     this.#used = 0;
-    if (this.#head.write(full)) return undefined;
+    const more = this.#head.write(full, (err) => {
+      if (err === undefined || err === null) this.#free.push(owner);
+    });
+    if (more) return undefined;
     return once(this.#head, 'drain').then(() => undefined);
   }
 

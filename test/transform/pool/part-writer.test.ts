@@ -45,3 +45,24 @@ test('property: any sequence of strings round-trips through a part', async (t) =
     { numRuns: 60 },
   );
 });
+
+test('chunks handed back by the stream are reused without overwriting bytes not yet written', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'feedmill-part-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // ~14 MB of distinct items, written the way the worker writes (waiting only when asked to), so
+  // many chunks are in flight and recycled: a chunk reused too early would repeat or mix items.
+  const texts = Array.from({ length: 60_000 }, (_, i) => `<item id="${i}">${'é'.repeat(i % 97)}${String(i).repeat(40)}</item>\n`);
+  const expected = Buffer.from(texts.join(''), 'utf8');
+  for (const level of [null, 1]) {
+    const path = join(dir, String(level));
+    const w = new PartWriter(path, level);
+    for (const text of texts) {
+      const pending = w.write(text);
+      if (pending !== undefined) await pending;
+    }
+    const stats = await w.close();
+    const bytes = level === null ? readFileSync(path) : gunzipSync(readFileSync(path));
+    assert.equal(stats.rawBytes, expected.length, `level ${level}`);
+    assert.ok(bytes.equals(expected), `level ${level}: the part differs from the items written`);
+  }
+});
