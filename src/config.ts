@@ -22,6 +22,8 @@ export interface Config {
   readonly rejectLimit: number;
   /** Transform worker threads. @default one per core */
   readonly transformWorkers: number;
+  /** Threads a large UTF-8 CSV ingest is loaded by (1: one thread plus the writer). @default one per core */
+  readonly ingestShards: number;
   /** Task bots in `worker`/`serve`. @default one per core */
   readonly concurrency: number;
   /** Inflated bytes a gzip or zip member may produce before it counts as a bomb. @default 64 GiB */
@@ -45,6 +47,7 @@ const ENV_KEYS = {
   FEEDMILL_STAGING_DIR: 'stagingDir',
   FEEDMILL_REJECT_LIMIT: 'rejectLimit',
   FEEDMILL_TRANSFORM_WORKERS: 'transformWorkers',
+  FEEDMILL_INGEST_SHARDS: 'ingestShards',
   FEEDMILL_CONCURRENCY: 'concurrency',
   FEEDMILL_MAX_INFLATED_BYTES: 'maxInflatedBytes',
   FEEDMILL_MAX_UPLOAD_BYTES: 'maxUploadBytes',
@@ -105,6 +108,7 @@ export function loadConfig(
     stagingDir: resolve(cwd, str(raw, 'stagingDir') ?? defaultStagingDir()),
     rejectLimit: int(raw, 'rejectLimit', 1_000_000, 0),
     transformWorkers: int(raw, 'transformWorkers', cores, 1),
+    ingestShards: int(raw, 'ingestShards', cores, 1),
     concurrency: int(raw, 'concurrency', cores, 1),
     maxInflatedBytes: int(raw, 'maxInflatedBytes', 64 * 1024 ** 3, 1),
     maxUploadBytes: int(raw, 'maxUploadBytes', 16 * 1024 ** 3, 1),

@@ -114,7 +114,9 @@ export class StreamDecoder {
   #skip: number;
   #carry: Buffer | undefined;
 
-  constructor(detected: DetectedEncoding) {
+  /** `startByte`: offset of the first byte given, when decoding a chunk of a larger file. */
+  constructor(detected: DetectedEncoding, startByte = 0) {
+    this.#bytes = startByte;
     this.encoding = detected.encoding;
     this.#skip = detected.bom;
     this.#decoder =

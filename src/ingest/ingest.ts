@@ -18,13 +18,14 @@ import { silentLogger, type Logger } from '../log.js';
 import { assertName } from '../names.js';
 import { openContainer } from './container.js';
 import { downloadSource, isUrl } from './download.js';
-import { detectEncoding, StreamDecoder } from './decode.js';
-import { CsvEngine } from './csv/engine.js';
+import { detectEncoding, StreamDecoder, type DetectedEncoding } from './decode.js';
+import { ParallelCsvLoad } from './parallel/csv-load.js';
+import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
+import { csvRowHandler } from './csv/rows.js';
 import { XmlEngine } from './xml/engine.js';
 import { assertHeader, sniffDialect, sniffFormat, type SourceFormat } from './sniff.js';
 import type { CsvMapper, Profile, ProfileContext, ProfileSink, XmlMapper } from './profile.js';
 import { selectCsvProfile, selectXmlProfile } from './select-profile.js';
-import { REJECT_RAW_MAX } from '../model.js';
 
 export interface IngestOptions {
   config: Config;
@@ -47,6 +48,12 @@ export interface IngestOptions {
   createCatalog?: boolean | undefined;
   /** Inserts on a second thread (default: for sources over 16 MB whose profile allows it). */
   writerThread?: boolean | undefined;
+  /**
+   * Load a UTF-8 CSV by several threads at once (src/ingest/parallel). Default: for sources over
+   * 64 MB when config.ingestShards > 1 and the profile maps rows independently; an object forces it
+   * (tests use small chunks).
+   */
+  parallel?: boolean | { shards?: number; chunkBytes?: number } | undefined;
   /** The name to record for the source (an upload's original name). */
   sourceName?: string | undefined;
   signal?: AbortSignal | undefined;
@@ -76,6 +83,8 @@ export interface IngestResult extends LoadCounts {
 const SNIFF_BYTES = 64 * 1024;
 /** Smaller sources are loaded on the ingest thread: a writer thread costs ~0.3 s to start. */
 const WRITER_THREAD_MIN_BYTES = 16 * 1024 * 1024;
+/** Smaller sources load on one thread: starting shard threads and merging their files costs ~0.5 s. */
+const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 /** Progress callbacks at most every this many records. */
 const PROGRESS_EVERY = 50_000;
 
@@ -123,13 +132,14 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     versions.fail(version, toFeedmillError(e));
     throw e;
   });
-  const contextFor = (profile: Profile): ProfileContext => {
-    const opened = openSink(profile);
+  /** `open: false`: a context to check a header with, before the load is set up. */
+  const contextFor = (profile: Profile, open = true): ProfileContext => {
+    const opened = open ? openSink(profile) : undefined;
     return {
       defaultCurrency: currency,
       sourceName,
       get db(): StagingDb {
-        if (opened.db === undefined) throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${profile.name} uses the staging DB: declare needsStagingDb`);
+        if (opened?.db === undefined) throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${profile.name} uses the staging DB: declare needsStagingDb`);
         return opened.db;
       },
       readSibling: (rel) => readSibling(dirname(sourcePath), rel),
@@ -140,42 +150,38 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   let format: SourceFormat = 'csv';
   let encoding = '';
   try {
-    let decoder: StreamDecoder | undefined;
-    let push: ((text: string) => void) | undefined;
-    let finish: (() => CsvMapper | XmlMapper | undefined) | undefined;
-    let records = (): number => 0;
+    let input: Input | undefined;
     let pendingHead: Buffer | undefined;
     let nextProgress = PROGRESS_EVERY;
     for await (const raw of container.stream as AsyncIterable<Buffer>) {
       if (opts.signal?.aborted) throw new FeedmillError('FEEDMILL_INGEST_ABORTED', 'the ingest was canceled', { catalog: opts.catalog });
       let chunk = raw;
-      if (decoder === undefined) {
+      if (input === undefined) {
         // Gather enough bytes to sniff encoding, format and dialect from one sample.
         pendingHead = pendingHead ? Buffer.concat([pendingHead, chunk]) : chunk;
         if (pendingHead.length < SNIFF_BYTES) continue;
         chunk = pendingHead;
         pendingHead = undefined;
-        ({ decoder, push, finish, records } = start(chunk));
+        input = start(chunk);
       }
-      feed(decoder as StreamDecoder, chunk, push);
+      input.feed(chunk);
       await sink?.drain();
-      if (records() >= nextProgress) {
-        nextProgress = records() + PROGRESS_EVERY;
-        opts.progress?.({ bytesRead: container.compressedBytesRead(), totalBytes: info.size, records: records() });
+      if (input.records() >= nextProgress) {
+        nextProgress = input.records() + PROGRESS_EVERY;
+        opts.progress?.({ bytesRead: container.compressedBytesRead(), totalBytes: info.size, records: input.records() });
       }
     }
-    if (decoder === undefined) {
+    if (input === undefined) {
       if (pendingHead === undefined || pendingHead.length === 0) {
         throw new FeedmillError('FEEDMILL_SOURCE_EMPTY', `the source ${sourceName} holds no data once decompressed`, { source: sourceName });
       }
-      ({ decoder, push, finish, records } = start(pendingHead));
-      feed(decoder, pendingHead, push);
+      input = start(pendingHead);
+      input.feed(pendingHead);
     }
-    push?.(decoder.end());
-    const mapper = finish?.();
+    const mapper = input.end();
     if (sink === undefined) throw new FeedmillError('FEEDMILL_CSV_NO_HEADER', `${sourceName} has no header row or root element`, {});
     const counts = await sink.finish(mapper?.finish ? (db) => mapper.finish?.(db) : undefined);
-    opts.progress?.({ bytesRead: info.size, totalBytes: info.size, records: records() });
+    opts.progress?.({ bytesRead: info.size, totalBytes: info.size, records: input.records() });
     if (counts.accepted === 0) {
       throw new FeedmillError(
         'FEEDMILL_INGEST_NO_RECORDS',
@@ -208,58 +214,94 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     await container.close();
   }
 
-  function start(head: Buffer) {
+  function start(head: Buffer): Input {
     const detected = detectEncoding(head.subarray(0, SNIFF_BYTES), opts.encoding);
     const decoder = new StreamDecoder(detected);
     encoding = detected.encoding;
     const sample = new TextDecoder(detected.encoding, { ignoreBOM: false }).decode(head.subarray(0, SNIFF_BYTES));
     format = sniffFormat(sample);
+    const textInput = (push: (text: string) => void, end: () => CsvMapper | XmlMapper | undefined, records: () => number): Input => ({
+      feed: (chunk) => feed(decoder, chunk, push),
+      end: () => {
+        push(decoder.end());
+        return end();
+      },
+      records,
+    });
     if (format === 'xml') {
       const engine = new XmlEngine((name, attrs) => {
         const chosen = selectXmlProfile(profileName, name, attrs);
         chosenProfile = chosen.name;
         return (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen), { xmlRoot: { name, attrs } }));
       }, writer);
-      return { decoder, push: (t: string) => engine.push(t), finish: () => (engine.end(), engine.mapper), records: () => engine.records };
+      return textInput((t) => engine.push(t), () => (engine.end(), engine.mapper), () => engine.records);
     }
     const dialect = sniffDialect(sample, opts.delimiter);
+    const parallel = parallelInput(head, detected, dialect);
+    if (parallel !== undefined) return parallel;
     let mapper: CsvMapper | undefined;
-    let width = 0;
+    let rowHandler: CsvRecordSink = () => undefined;
     const engine: CsvEngine = new CsvEngine(dialect, (fields, line, raw) => {
       if (mapper === undefined) {
         assertHeader(fields, line);
         const chosen = selectCsvProfile(profileName, fields);
         chosenProfile = chosen.name;
         mapper = (chosen.csv as NonNullable<typeof chosen.csv>)(fields, contextFor(chosen));
-        width = fields.length;
+        rowHandler = csvRowHandler(fields.length, mapper, writer, () => engine.recordByteOffset());
         return;
       }
-      if (fields.length !== width) {
-        // Trailing empty fields (a stray delimiter at the line end) are harmless; anything else is not.
-        while (fields.length > width && fields[fields.length - 1] === '') fields.pop();
-        if (fields.length !== width) {
-          writer.reject({
-            line,
-            byteOffset: engine.recordByteOffset(),
-            code: 'RECORD_COLUMN_COUNT',
-            message: `the row has ${fields.length} fields where the header has ${width}; a delimiter or quote is probably missing`,
-            raw: raw.slice(0, REJECT_RAW_MAX),
-          });
-          return;
-        }
-      }
-      mapper.row(fields, { line, get byteOffset() { return engine.recordByteOffset(); } }, writer);
+      rowHandler(fields, line, raw);
     });
-    return {
-      decoder,
-      push: (t: string) => engine.push(t),
-      finish: () => {
+    return textInput(
+      (t) => engine.push(t),
+      () => {
         engine.end();
         if (mapper === undefined) throw new FeedmillError('FEEDMILL_CSV_NO_HEADER', `${sourceName} has no header row`, {});
         return mapper;
       },
       // The header is a record of the engine but not of the catalog.
-      records: () => Math.max(0, engine.records - 1),
+      () => Math.max(0, engine.records - 1),
+    );
+  }
+
+  /**
+   * A parallel load (src/ingest/parallel) when the source is large, UTF-8 CSV, and its profile maps
+   * rows independently; undefined otherwise. The header is parsed here, from the sniffed head.
+   */
+  function parallelInput(head: Buffer, detected: DetectedEncoding, dialect: CsvDialect): Input | undefined {
+    const wanted = opts.parallel ?? (info.size >= PARALLEL_MIN_BYTES && opts.config.ingestShards > 1);
+    if (wanted === false || detected.encoding !== 'utf-8' || opts.writerThread === false || !byteScannable(dialect)) return undefined;
+    const header = readHeader(head, detected.bom, dialect);
+    if (header === undefined) return undefined;
+    assertHeader(header.fields, header.line);
+    const chosen = selectCsvProfile(profileName, header.fields);
+    if (chosen.independentCsvRows !== true) return undefined;
+    chosenProfile = chosen.name;
+    // The profile checks the header here, so that a mismatch fails before any thread starts.
+    (chosen.csv as NonNullable<typeof chosen.csv>)(header.fields, contextFor(chosen, false));
+    const load = new ParallelCsvLoad({
+      path: version.loadingPath,
+      shards: typeof wanted === 'object' ? (wanted.shards ?? 2) : Math.max(2, opts.config.ingestShards),
+      rejectLimit,
+      profile: chosen.name,
+      header: header.fields,
+      dialect,
+      defaultCurrency: currency,
+      sourceName,
+      profileOptions: opts.profileOptions ?? {},
+      skip: header.dataStart,
+      bom: detected.bom,
+      firstLine: header.dataLine,
+      chunkBytes: typeof wanted === 'object' ? wanted.chunkBytes : undefined,
+    });
+    sink = load;
+    return {
+      feed: (chunk) => load.pushBytes(chunk),
+      end: () => {
+        load.endBytes();
+        return undefined;
+      },
+      records: () => load.records,
     };
   }
 }
@@ -275,6 +317,46 @@ const DECODE_PIECE = 48 * 1024;
 function feed(decoder: StreamDecoder, chunk: Buffer, push: ((text: string) => void) | undefined): void {
   if (push === undefined) return;
   for (let i = 0; i < chunk.length; i += DECODE_PIECE) push(decoder.decode(chunk.subarray(i, i + DECODE_PIECE)));
+}
+
+/** The boundary scanner reads single ASCII bytes: other dialects load on one thread. */
+function byteScannable(d: CsvDialect): boolean {
+  const ascii = (c: string) => c.length === 1 && c.charCodeAt(0) < 0x80 && c !== '\n' && c !== '\r';
+  return ascii(d.delimiter) && (d.quote === null || (ascii(d.quote) && d.quote !== d.delimiter));
+}
+
+/** How the loop hands bytes to the parser: decoded text (one thread) or raw bytes (parallel). */
+interface Input {
+  feed(chunk: Buffer): void;
+  /** After the last chunk; returns the mapper to finish (side tables), if any. */
+  end(): CsvMapper | XmlMapper | undefined;
+  records(): number;
+}
+
+/**
+ * The header record of a CSV, parsed from the sniffed head: its fields, its line, and where the data
+ * starts (the byte after the LF that ends it, and that line). Undefined when the head holds no
+ * complete header (the parallel load then is not used).
+ */
+function readHeader(head: Buffer, bom: number, dialect: CsvDialect): { fields: string[]; line: number; dataStart: number; dataLine: number } | undefined {
+  let first: { fields: string[]; line: number; raw: string } | undefined;
+  const engine = new CsvEngine(dialect, (fields, line, raw) => {
+    first ??= { fields, line, raw };
+  });
+  const text = head.subarray(bom).toString('utf8');
+  engine.push(text);
+  if (first === undefined) return undefined;
+  const header: { fields: string[]; line: number; raw: string } = first;
+  // The header ends on line `line + newlines inside it`; the data starts after that line's LF.
+  let lf = header.line - 1 + header.raw.split('\n').length;
+  let at = bom;
+  while (lf > 0) {
+    const i = head.indexOf(0x0a, at);
+    if (i === -1) return undefined;
+    at = i + 1;
+    lf--;
+  }
+  return { fields: header.fields, line: header.line, dataStart: at, dataLine: header.line + header.raw.split('\n').length };
 }
 
 function readSibling(dir: string, rel: string): Buffer | undefined {

@@ -80,6 +80,11 @@ export interface Profile {
    * the ingest thread instead of a writer thread.
    */
   readonly needsStagingDb?: boolean;
+  /**
+   * True when each CSV row maps on its own (no state across rows, no side tables, standalone
+   * offers only): a large file may then be cut into chunks loaded by several threads at once.
+   */
+  readonly independentCsvRows?: boolean;
   /** 0..1: how sure this profile is that it reads a CSV with this header (for --profile auto). */
   detectCsv?(header: readonly string[]): number;
   /** 0..1: how sure this profile is that it reads an XML document with this root element. */

@@ -7,9 +7,8 @@
  * in the same order the writer assigns them), and every record ends accepted or rejected.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { Piscina } from 'piscina';
+import { siblingWorkerFile } from '../worker-file.js';
 import { FeedmillError, type SerializedError } from '../errors.js';
 import type { OfferInput, ProductInput, RejectInput } from '../model.js';
 import type { StagingDb } from './open.js';
@@ -65,7 +64,7 @@ export class ThreadLoadSink implements LoadSink {
   #closed = false;
 
   constructor(path: string, rejectLimit: number) {
-    const { filename, execArgv } = writerWorkerFile();
+    const { filename, execArgv } = siblingWorkerFile(import.meta.url, 'writer-worker');
     this.#pool = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: 1, idleTimeout: 1000 });
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
@@ -166,7 +165,7 @@ export class ThreadLoadSink implements LoadSink {
   }
 }
 
-function fromThread(err: unknown): FeedmillError {
+export function fromThread(err: unknown): FeedmillError {
   const message = err instanceof Error ? err.message : String(err);
   try {
     const data = JSON.parse(message) as SerializedError;
@@ -177,14 +176,3 @@ function fromThread(err: unknown): FeedmillError {
   return new FeedmillError('FEEDMILL_STAGING_FAILED', `the staging writer thread failed: ${message}`, {}, { cause: err });
 }
 
-function writerWorkerFile(): { filename: string; execArgv: string[] } {
-  const js = fileURLToPath(new URL('./writer-worker.js', import.meta.url));
-  if (existsSync(js)) return { filename: js, execArgv: [] };
-  let tsx = 'tsx';
-  try {
-    tsx = import.meta.resolve('tsx');
-  } catch {
-    // resolved from the working directory as a last resort
-  }
-  return { filename: fileURLToPath(new URL('./writer-worker.ts', import.meta.url)), execArgv: ['--import', tsx] };
-}

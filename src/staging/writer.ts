@@ -10,9 +10,15 @@ import { FeedmillError } from '../errors.js';
 import type { OfferInput, ProductInput, RejectCode, RejectInput } from '../model.js';
 import { REJECT_RAW_MAX } from '../model.js';
 import { openForLoad, type StagingDb } from './open.js';
-import { INTEGER_COLUMNS, OFFER_COLUMNS, PRODUCT_COLUMNS, REJECT_COLUMNS, STAGING_DDL, STAGING_INDEX_DDL } from './schema.js';
+import { INTEGER_COLUMNS, OFFER_COLUMNS, PRODUCT_COLUMNS, REJECT_COLUMNS, STAGING_DDL, STAGING_INDEX_DDL, STAGING_PRODUCT_INDEX_DDL } from './schema.js';
 import type { BoundValue } from './row-batch.js';
 import type Database from 'better-sqlite3';
+
+/**
+ * Oids reserved per chunk of a sharded load. A chunk is cut at about 4 MiB (plus at most one read
+ * of 1 MiB, or one very long record): every record takes at least 2 bytes, so it never holds 2^22.
+ */
+export const CHUNK_OID_SPAN = 2 ** 22;
 
 /** Rows per transaction: large enough to amortise the commit, small enough to bound the page cache. */
 const ROWS_PER_TRANSACTION = 100_000;
@@ -30,6 +36,11 @@ export interface LoadCounts {
 export interface StagingWriterOptions {
   /** Rejected records allowed before the load fails with FEEDMILL_INGEST_REJECT_LIMIT. */
   rejectLimit: number;
+  /**
+   * SQLite page cache, MiB. A shard only appends rows (no index is built in it), so it needs far
+   * less than the 32 MiB an index build uses; with several shards that is memory given back.
+   */
+  cacheMiB?: number | undefined;
 }
 
 export class StagingWriter {
@@ -42,6 +53,8 @@ export class StagingWriter {
   readonly #rejectLimit: number;
   #pid = 0;
   #oid = 0;
+  /** Offers inserted; oids are consecutive except in shards (see `startChunk`). */
+  #offers = 0;
   #pending = 0;
   #acceptedOther = 0;
   #rejected = 0;
@@ -49,10 +62,14 @@ export class StagingWriter {
   #orphansRemoved = 0;
   readonly #rejectsByCode: Partial<Record<RejectCode, number>> = {};
   #finished = false;
+  /** In a shard: the first oid past the current chunk's span. */
+  #chunkEnd = Number.MAX_SAFE_INTEGER;
 
-  constructor(path: string, options: StagingWriterOptions) {
+  constructor(path: string, options: StagingWriterOptions & { resume?: LoadCounts }) {
     this.db = openForLoad(path);
-    this.db.exec(STAGING_DDL);
+    if (options.cacheMiB !== undefined) this.db.pragma(`cache_size = -${Math.round(options.cacheMiB * 1024)}`);
+    if (options.resume === undefined) this.db.exec(STAGING_DDL);
+    else this.#restore(options.resume);
     this.#insertProduct = this.db.prepare(insertSql('products', PRODUCT_COLUMNS, false));
     this.#insertOffer = this.db.prepare(insertSql('offers', OFFER_COLUMNS, false));
     this.#insertReject = this.db.prepare(
@@ -93,6 +110,7 @@ export class StagingWriter {
   insertOfferBytes(row: readonly BoundValue[]): void {
     this.#insertOfferBytes ??= this.db.prepare(insertSql('offers', OFFER_COLUMNS, true));
     this.#insertOfferBytes.run(++this.#oid, ...row);
+    this.#offers++;
     this.#tick();
   }
 
@@ -106,7 +124,9 @@ export class StagingWriter {
 
   /** A row built by `offerRow()` (possibly on another thread). */
   insertOfferRow(row: readonly RowValue[]): void {
+    if (this.#oid + 1 > this.#chunkEnd) throw new FeedmillError('FEEDMILL_INTERNAL', 'a chunk of a sharded load holds more offers than its oid span');
     this.#insertOffer.run(++this.#oid, ...row);
+    this.#offers++;
     this.#tick();
   }
 
@@ -142,7 +162,7 @@ export class StagingWriter {
   }
 
   counts(): LoadCounts {
-    const offers = this.#oid - this.#duplicates;
+    const offers = this.#offers - this.#duplicates;
     const accepted = offers + this.#acceptedOther;
     return {
       seen: accepted + this.#rejected,
@@ -157,7 +177,62 @@ export class StagingWriter {
 
   /** The number of offers written so far, for progress reporting. */
   get offersWritten(): number {
-    return this.#oid;
+    return this.#offers;
+  }
+
+  /**
+   * Shards (a file cut between threads, see src/ingest/parallel): the offers of chunk `seq` take the
+   * oids `seq * CHUNK_OID_SPAN + 1...`, so that the shards merge into one table in source order
+   * without renumbering. Oids then increase in source order but are not consecutive.
+   */
+  startChunk(seq: number): void {
+    this.#oid = seq * CHUNK_OID_SPAN;
+    this.#chunkEnd = this.#oid + CHUNK_OID_SPAN;
+  }
+
+  /** Commits and closes a shard without indexes: `mergeShards` finishes the merged file. */
+  closeShard(): LoadCounts {
+    if (this.#finished) throw new FeedmillError('FEEDMILL_INTERNAL', 'staging writer finished twice');
+    this.#finished = true;
+    this.db.exec('COMMIT');
+    this.db.close();
+    return this.counts();
+  }
+
+  /**
+   * Appends the offers and rejects of other shard files (closed by `closeShard`) to this one, then
+   * the caller runs `finish()`. Offers keep their oids (chunk-spaced, so no two shards collide).
+   * File paths are bound as parameters, never spliced into the SQL text.
+   */
+  appendShards(paths: readonly string[], counts: readonly LoadCounts[]): void {
+    this.db.exec('COMMIT');
+    const offerColumns = OFFER_COLUMNS.join(',');
+    const rejectColumns = REJECT_COLUMNS.join(',');
+    for (const [i, path] of paths.entries()) {
+      this.db.prepare('ATTACH DATABASE ? AS shard').run(path);
+      try {
+        this.db.exec('BEGIN');
+        this.db.exec(`INSERT INTO main.offers (${offerColumns}) SELECT ${offerColumns} FROM shard.offers`);
+        this.db.exec(`INSERT INTO main.rejects (${rejectColumns}) SELECT ${rejectColumns} FROM shard.rejects ORDER BY id`);
+        this.db.exec('COMMIT');
+      } finally {
+        this.db.exec('DETACH DATABASE shard');
+      }
+      const c = counts[i] as LoadCounts;
+      this.#offers += c.offers;
+      this.#acceptedOther += c.accepted - c.offers;
+      this.#rejected += c.rejected;
+      for (const [code, n] of Object.entries(c.rejectsByCode) as [RejectCode, number][]) this.#rejectsByCode[code] = (this.#rejectsByCode[code] ?? 0) + n;
+    }
+    this.db.exec('BEGIN');
+  }
+
+  #restore(c: LoadCounts): void {
+    if (c.products > 0) throw new FeedmillError('FEEDMILL_INTERNAL', 'shards hold standalone offers only');
+    this.#offers = c.offers;
+    this.#acceptedOther = c.accepted - c.offers;
+    this.#rejected = c.rejected;
+    Object.assign(this.#rejectsByCode, c.rejectsByCode);
   }
 
   /**
@@ -169,6 +244,8 @@ export class StagingWriter {
     this.#finished = true;
     this.db.exec('COMMIT');
     this.db.exec(STAGING_INDEX_DDL);
+    // A profile with side tables may link offers to products in SQL: it gets the index too.
+    if (this.#pid > 0 || postProcess !== undefined) this.db.exec(STAGING_PRODUCT_INDEX_DDL);
     this.db.exec('BEGIN');
     if (postProcess) postProcess(this.db);
     this.#rejectDuplicates();

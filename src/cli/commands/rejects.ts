@@ -36,8 +36,8 @@ export const rejectsCommand: Command = {
         const code = ctx.values.code as string | undefined;
         const rows = (
           code === undefined
-            ? staging.prepare('SELECT * FROM rejects ORDER BY id LIMIT ?').all(limit)
-            : staging.prepare('SELECT * FROM rejects WHERE code = ? ORDER BY id LIMIT ?').all(code, limit)
+            ? staging.prepare('SELECT * FROM rejects ORDER BY line, id LIMIT ?').all(limit)
+            : staging.prepare('SELECT * FROM rejects WHERE code = ? ORDER BY line, id LIMIT ?').all(code, limit)
         ) as RejectRow[];
         if (ctx.json) {
           printJson(ctx, { catalog, version: info.version, rejected: info.rejected, rejectsByCode: info.rejectsByCode, rejects: rows });

@@ -34,9 +34,14 @@ export interface CsvRecordSink {
 
 const LF = 10;
 const CR = 13;
+/** A record longer than this is an error (almost always an unclosed quote far above). */
+export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 export interface CsvEngineOptions {
   maxRecordChars?: number;
+  /** Line and UTF-8 byte offset of the first character pushed (a chunk of a larger file). */
+  firstLine?: number;
+  firstByte?: number;
 }
 
 export class CsvEngine {
@@ -70,7 +75,9 @@ export class CsvEngine {
     this.#quote = dialect.quote;
     this.#quoteCode = dialect.quote === null ? -1 : dialect.quote.charCodeAt(0);
     this.#onRecord = onRecord;
-    this.#maxRecordChars = options.maxRecordChars ?? 16 * 1024 * 1024;
+    this.#maxRecordChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
+    this.#line = options.firstLine ?? 1;
+    this.#byteStart = options.firstByte ?? 0;
   }
 
   /**

@@ -149,6 +149,7 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
 export const genericProfile: Profile = {
   name: 'generic',
   description: 'one CSV/TSV row per offer with Google-style or common column names',
+  independentCsvRows: true,
   detectCsv(header) {
     const { index } = safeLayout(header);
     if (!index) return 0;

@@ -23,12 +23,24 @@ export function rangeCount(span: number, rangeRows: number = DEFAULT_RANGE_ROWS)
   return Math.min(span, Math.max(MIN_RANGES, Math.ceil(span / rangeRows)));
 }
 
-/** The offers of a staging DB as rowid ranges in feed order. */
+/**
+ * The offers of a staging DB as rowid ranges in feed order. The count comes from the offers, not
+ * the rowid span: a sharded load spaces its chunks' oids apart (evenly, so equal spans still hold
+ * about equal numbers of offers).
+ */
 export function partitionOffers(db: StagingDb, rangeRows: number = DEFAULT_RANGE_ROWS): IndexedRange[] {
   const row = db.prepare('SELECT min(oid) AS lo, max(oid) AS hi FROM offers').get() as { lo: number | null; hi: number | null };
   if (row.lo === null || row.hi === null) return [];
-  const count = rangeCount(row.hi - row.lo + 1, rangeRows);
+  const count = rangeCount(Math.min(row.hi - row.lo + 1, offerCount(db)), rangeRows);
   return rowidRanges(db, count).map((r, index) => ({ ...r, index }));
+}
+
+/** From the staging meta when the load recorded it (a full count reads the whole table). */
+function offerCount(db: StagingDb): number {
+  const meta = db.prepare("SELECT value FROM meta WHERE key = 'offers'").get() as { value: string } | undefined;
+  const n = meta === undefined ? NaN : Number(meta.value);
+  if (Number.isSafeInteger(n) && n > 0) return n;
+  return (db.prepare('SELECT count(*) AS n FROM offers').get() as { n: number }).n;
 }
 
 /** `00042`: zero-padded so that part files also sort in feed order by name. */

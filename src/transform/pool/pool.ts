@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import type { ResourceLimits } from 'node:worker_threads';
 import { FeedmillError, isFeedmillError } from '../../errors.js';
 import type { TransformResult, TransformTask } from './task.js';
-import { defaultWorkerFile, workerFileAt } from './worker-file.js';
+import { siblingWorkerFile, workerFileAt } from '../../worker-file.js';
 
 export interface TransformPoolOptions {
   /** Worker threads. @default config.transformWorkers */
@@ -39,7 +39,7 @@ export class TransformPool {
         value: options.workers,
       });
     }
-    const file = options.workerFile === undefined ? defaultWorkerFile() : workerFileAt(options.workerFile);
+    const file = options.workerFile === undefined ? siblingWorkerFile(import.meta.url, 'worker') : workerFileAt(options.workerFile);
     this.workers = options.workers;
     this.#piscina = new Piscina<TransformTask, TransformResult>({
       filename: file.filename,

@@ -13,6 +13,7 @@ const NAME = 'google-feed';
 export const googleFeedProfile: Profile = {
   name: NAME,
   description: 'Google Shopping feed as input: RSS 2.0 / Atom with the g: namespace, or Google TSV',
+  independentCsvRows: true,
   detectCsv: detectGoogleHeader,
   detectXml(rootName, rootAttrs) {
     if (rootName !== 'rss' && rootName !== 'feed') return 0;

@@ -1,6 +1,7 @@
 /**
- * Where the worker module is and how to start it. From sources (tests, `npm run feedmill`) the worker
- * is a .ts file that Node can load only through tsx; from dist/ it is plain .js and needs nothing.
+ * Where a worker thread's module is and how to start it. From sources (tests, `npm run feedmill`) the
+ * module is a .ts file that Node can load only through tsx; from dist/ it is plain .js and needs
+ * nothing. Used by every thread pool: transform workers, the staging writer, parallel load shards.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,10 +11,11 @@ export interface WorkerFile {
   execArgv: string[];
 }
 
-export function defaultWorkerFile(): WorkerFile {
-  const js = fileURLToPath(new URL('./worker.js', import.meta.url));
+/** The module `name` (without extension) beside the module at `baseUrl` (its import.meta.url). */
+export function siblingWorkerFile(baseUrl: string, name: string): WorkerFile {
+  const js = fileURLToPath(new URL(`./${name}.js`, baseUrl));
   if (existsSync(js)) return { filename: js, execArgv: [] };
-  return workerFileAt(fileURLToPath(new URL('./worker.ts', import.meta.url)));
+  return workerFileAt(fileURLToPath(new URL(`./${name}.ts`, baseUrl)));
 }
 
 /** A worker module given by path (tests use fixture workers): .ts ones get tsx. */

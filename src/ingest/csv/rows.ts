@@ -1,0 +1,28 @@
+/**
+ * What happens to each CSV data row once the header is known: the column count is checked, then the
+ * profile maps the row. Shared by the ingest thread and the shard threads of a parallel load, so a
+ * row is judged the same way whichever thread parses it.
+ */
+import { REJECT_RAW_MAX } from '../../model.js';
+import type { CsvMapper, ProfileSink } from '../profile.js';
+import type { CsvRecordSink } from './engine.js';
+
+export function csvRowHandler(width: number, mapper: CsvMapper, sink: ProfileSink, byteOffset: () => number): CsvRecordSink {
+  return (fields, line, raw) => {
+    if (fields.length !== width) {
+      // Trailing empty fields (a stray delimiter at the line end) are harmless; anything else is not.
+      while (fields.length > width && fields[fields.length - 1] === '') fields.pop();
+      if (fields.length !== width) {
+        sink.reject({
+          line,
+          byteOffset: byteOffset(),
+          code: 'RECORD_COLUMN_COUNT',
+          message: `the row has ${fields.length} fields where the header has ${width}; a delimiter or quote is probably missing`,
+          raw: raw.slice(0, REJECT_RAW_MAX),
+        });
+        return;
+      }
+    }
+    mapper.row(fields, { line, get byteOffset() { return byteOffset(); } }, sink);
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The parallel CSV load (src/ingest/parallel): cut into small chunks loaded by two shard threads, a
+ * file must give exactly the staging a one-thread load gives (offers in source order, rejects with
+ * their lines and byte offsets, duplicates across chunks), and fail the same way.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { ingestFile } from '../../src/ingest/index.js';
+import { CatalogVersions, OFFER_COLUMNS } from '../../src/staging/index.js';
+import { FeedmillError } from '../../src/errors.js';
+import { exportCatalog } from '../../src/transform/index.js';
+import { testEnv, type TestEnv } from '../helpers/env.js';
+
+const PARALLEL = { shards: 2, chunkBytes: 512 };
+
+/** ~400 rows: quoted fields over several lines, doubled quotes, CRLF, empty lines, and bad rows. */
+function catalog(rows = 400): string {
+  const lines = ['\uFEFFid,title,description,price,link,quantity'];
+  for (let i = 0; i < rows; i++) {
+    const id = i % 97 === 50 ? `P${i - 40}` : `P${i}`; // some ids repeat an earlier one
+    if (i % 53 === 7) lines.push(`P${i},Prix faux ${i},x,abc,https://shop.example/${i},1`);
+    else if (i % 61 === 9) lines.push(`P${i},Colonnes,x,1,https://shop.example/${i}`);
+    else if (i % 29 === 3) lines.push(`${id},"Pull ""${i}"", laine","Ligne 1\nLigne 2 é, ""cité""\r\nLigne 3",${i}.99,https://shop.example/${i},${i % 5}`);
+    else if (i % 31 === 4) lines.push('');
+    else lines.push(`${id},Article ${i} — café,Desc ${i},${i + 1},https://shop.example/${i},${i % 3}\r`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function ingest(env: TestEnv, file: string, parallel: Parameters<typeof ingestFile>[0]['parallel']) {
+  return ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: file, createCatalog: true, parallel });
+}
+
+function staged(env: TestEnv, sql: string): unknown[] {
+  const v = new CatalogVersions(env.db, env.config).current('shop');
+  const db = new Database(v.stagingPath, { readonly: true });
+  try {
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
+const OFFERS_SQL = `SELECT ${OFFER_COLUMNS.filter((c) => c !== 'oid').join(',')} FROM offers ORDER BY oid`;
+const REJECTS_SQL = 'SELECT line, byte_offset, field, code, message, raw FROM rejects ORDER BY line, code';
+
+test('a file loaded by two shard threads in small chunks gives the same staging as one thread', async (t) => {
+  const one = testEnv();
+  const two = testEnv();
+  t.after(() => (one.cleanup(), two.cleanup()));
+  const text = catalog();
+  writeFileSync(one.path('c.csv'), text);
+  writeFileSync(two.path('c.csv'), text);
+  const a = await ingest(one, one.path('c.csv'), false);
+  const b = await ingest(two, two.path('c.csv'), PARALLEL);
+  assert.ok(a.rejected > 10 && a.rejectsByCode.RECORD_DUPLICATE_ID !== undefined, 'the corpus has rejects and duplicates');
+  const { seconds: _s1, ...ra } = a;
+  const { seconds: _s2, ...rb } = b;
+  assert.deepEqual(rb, ra);
+  assert.deepEqual(staged(two, OFFERS_SQL), staged(one, OFFERS_SQL));
+  assert.deepEqual(staged(two, REJECTS_SQL), staged(one, REJECTS_SQL));
+  // Oids increase in source order (chunk-spaced); no shard file is left beside the version.
+  const oids = (staged(two, 'SELECT oid FROM offers ORDER BY line') as { oid: number }[]).map((r) => r.oid);
+  assert.deepEqual(oids, [...oids].sort((x, y) => x - y));
+  assert.ok(oids.at(-1) as number > 1_000_000, 'oids are spaced per chunk');
+  const dir = new CatalogVersions(two.db, two.config).current('shop').stagingPath.replace(/\/[^/]+$/, '');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('shard')), []);
+});
+
+test('feeds exported from a parallel load equal those from a one-thread load', async (t) => {
+  const one = testEnv();
+  const two = testEnv();
+  t.after(() => (one.cleanup(), two.cleanup()));
+  const text = catalog(300);
+  writeFileSync(one.path('c.csv'), text);
+  writeFileSync(two.path('c.csv'), text);
+  await ingest(one, one.path('c.csv'), false);
+  await ingest(two, two.path('c.csv'), PARALLEL);
+  const opts = { catalog: 'shop', channels: ['generic-csv', 'idealo'], rulesPath: null, generatedAt: '2026-01-01T00:00:00.000Z' };
+  const ea = await exportCatalog({ config: one.config, db: one.db, ...opts });
+  const eb = await exportCatalog({ config: two.config, db: two.db, ...opts });
+  assert.ok(ea.feeds.every((f) => f.items > 100), 'the feeds hold items');
+  assert.deepEqual(
+    eb.feeds.map((f) => [f.channel, f.items, f.sha256]),
+    ea.feeds.map((f) => [f.channel, f.items, f.sha256]),
+  );
+});
+
+test('an unclosed quote, bad UTF-8 or too many rejects fail a parallel load like a one-thread one, and keep the previous version', async (t) => {
+  const env = testEnv({ rejectLimit: 5 });
+  t.after(() => env.cleanup());
+  const clean = (rows: number) => catalog(rows).replace(/^.*(Prix faux|Colonnes).*$/gm, '');
+  const good = clean(50);
+  writeFileSync(env.path('good.csv'), good);
+  const first = await ingest(env, env.path('good.csv'), PARALLEL);
+  assert.equal(first.version, 1);
+
+  const cases: [string, Buffer, string][] = [
+    ['unclosed.csv', Buffer.from(`${clean(300)}P999,"never closed,1,https://shop.example/x,1\nP1000,a,b,1,https://shop.example/y,1\n`), 'FEEDMILL_CSV_UNCLOSED_QUOTE'],
+    ['utf8.csv', Buffer.concat([Buffer.from(clean(200)), Buffer.from([0x50, 0x39, 0x2c, 0xc3, 0x28, 0x2c, 0x31, 0x0a])]), 'FEEDMILL_ENCODING_INVALID'],
+    ['rejects.csv', Buffer.from(catalog(400)), 'FEEDMILL_INGEST_REJECT_LIMIT'],
+  ];
+  for (const [name, bytes, code] of cases) {
+    writeFileSync(env.path(name), bytes);
+    const sequential = await ingest(env, env.path(name), false).then(
+      () => undefined,
+      (e: unknown) => e as FeedmillError,
+    );
+    const parallel = await ingest(env, env.path(name), PARALLEL).then(
+      () => undefined,
+      (e: unknown) => e as FeedmillError,
+    );
+    assert.ok(parallel instanceof FeedmillError && parallel.code === code, `${name}: ${String(parallel)}`);
+    assert.equal(sequential?.code, code, name);
+    if (code !== 'FEEDMILL_INGEST_REJECT_LIMIT') assert.deepEqual(parallel.details, sequential?.details, `${name}: same line and offset`);
+  }
+  const current = new CatalogVersions(env.db, env.config).current('shop');
+  assert.equal(current.version, 1);
+  const dir = current.stagingPath.replace(/\/[^/]+$/, '');
+  assert.deepEqual(readdirSync(dir).filter((f) => f !== 'v1.sqlite'), [], 'failed loads leave no file behind');
+  assert.ok(existsSync(current.stagingPath));
+});
