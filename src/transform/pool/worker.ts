@@ -15,7 +15,6 @@ import { cloneItem, itemFromRaw } from '../item.js';
 import { subtractRuleCounters, type RuleCounters } from '../rules/index.js';
 import { QualityCounter } from '../quality-report.js';
 import { compileRules, type CompiledRules } from '../rules/index.js';
-import { DuplicateIdChecker } from '../validate/index.js';
 import { partName } from './partition.js';
 import { PartWriter } from './part-writer.js';
 import type { ChannelPartResult, TransformResult, TransformTask } from './task.js';
@@ -57,7 +56,6 @@ interface Lane {
   rulesBefore: RuleCounters | undefined;
   writer: PartWriter;
   quality: QualityCounter;
-  ids: DuplicateIdChecker;
   items: number;
   filtered: number;
   excluded: number;
@@ -79,7 +77,6 @@ export default async function transformRange(task: TransformTask): Promise<Trans
       rulesBefore: rules?.counters(),
       writer: new PartWriter(join(dir, partName(task.range.index, task.gzipLevel !== null)), task.gzipLevel),
       quality: new QualityCounter(),
-      ids: new DuplicateIdChecker(),
       items: 0,
       filtered: 0,
       excluded: 0,
@@ -98,10 +95,9 @@ export default async function transformRange(task: TransformTask): Promise<Trans
           lane.filtered++;
           continue;
         }
-        let result: RenderResult = lane.channel.render(item);
-        if (result.ok && lane.ids.isDuplicate(item.id)) {
-          result = { ok: false, field: lane.channel.idField ?? 'id', reason: 'duplicate_id' };
-        }
+        // Ids need no check here: the ingest rejected every repeated offer id (RECORD_DUPLICATE_ID,
+        // first occurrence kept) and rules cannot change `id`, so a feed's ids are unique already.
+        const result: RenderResult = lane.channel.render(item);
         lane.quality.add(item.id, result);
         if (!result.ok) {
           lane.excluded++;

@@ -61,6 +61,22 @@ export function stripHtml(html: string): string {
  */
 export function cleanText(value: string, html: 'strip' | 'keep'): string {
   const strip = html === 'strip';
+  // An export renders every channel from the same item: the second and third channel clean the
+  // very same title and description strings again. A small cache keyed by the string's identity
+  // (slot by length; `===` on the same string object is a pointer compare) answers those repeats.
+  const slot = (value.length & (MEMO_SLOTS - 1)) * 2 + (strip ? 1 : 0);
+  if (memoIn[slot] === value) return memoOut[slot] as string;
+  const out = clean(value, strip);
+  memoIn[slot] = value;
+  memoOut[slot] = out;
+  return out;
+}
+
+const MEMO_SLOTS = 64;
+const memoIn: (string | undefined)[] = new Array<string | undefined>(MEMO_SLOTS * 2).fill(undefined);
+const memoOut: (string | undefined)[] = new Array<string | undefined>(MEMO_SLOTS * 2).fill(undefined);
+
+function clean(value: string, strip: boolean): string {
   if (!needsClean(value, strip)) return value;
   // Controls go first so that "<\u0001b>" cannot become a tag after stripping. References are
   // decoded until none is left (merchant text escaped twice, `&amp;amp;`, is common); decoding can
