@@ -5,8 +5,8 @@
  * app-DB transaction point the catalog at it. A failed or killed ingest therefore leaves the previous
  * version (and the feeds built from it) untouched, and its half-written file is never current.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Config } from '../config.js';
 import { CatalogRegistry } from '../catalogs/index.js';
 import type { AppDb } from '../db/index.js';
@@ -95,7 +95,7 @@ export class CatalogVersions {
       return { catalog, version: row.v, stagingPath, loadingPath: `${stagingPath}.loading` };
     });
     const v = allocate.immediate();
-    rmSync(v.loadingPath, { force: true });
+    removeLoadingFiles(v.loadingPath);
     return v;
   }
 
@@ -144,7 +144,7 @@ export class CatalogVersions {
 
   /** Marks the version failed and deletes its partial file; the current version is untouched. */
   fail(v: NewVersion, error: { code: string; message: string }): void {
-    rmSync(v.loadingPath, { force: true });
+    removeLoadingFiles(v.loadingPath);
     this.#db
       .prepare(`UPDATE catalog_versions SET status = 'failed', error = ?, finished_at = ? WHERE catalog = ? AND version = ?`)
       .run(JSON.stringify(error), new Date().toISOString(), v.catalog, v.version);
@@ -242,4 +242,18 @@ function fromRow(r: VersionRow): VersionInfo {
     createdAt: r.created_at,
     finishedAt: r.finished_at,
   };
+}
+
+/** The loading file and the shard files of a parallel load beside it (`<loading>.shardN`). */
+function removeLoadingFiles(loadingPath: string): void {
+  rmSync(loadingPath, { force: true });
+  const dir = dirname(loadingPath);
+  const prefix = `${basename(loadingPath)}.shard`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no staging directory yet: nothing to remove
+  }
+  for (const name of names) if (name.startsWith(prefix)) rmSync(join(dir, name), { force: true });
 }
