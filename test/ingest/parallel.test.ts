@@ -122,3 +122,31 @@ test('an unclosed quote, bad UTF-8 or too many rejects fail a parallel load like
   assert.deepEqual(readdirSync(dir).filter((f) => f !== 'v1.sqlite'), [], 'failed loads leave no file behind');
   assert.ok(existsSync(current.stagingPath));
 });
+
+test('a parallel load canceled half-way stops its shard threads and leaves no file behind', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  // ~4 MB of short rows: several 1 MiB reads, and progress reports (every 50,000 records) before the end.
+  const rows = ['id,title,price,link'];
+  for (let i = 0; i < 150_000; i++) rows.push(`R${i},T ${i},${(i % 90) + 1},https://s.example/${i}`);
+  writeFileSync(env.path('big.csv'), `${rows.join('\n')}\n`);
+  const controller = new AbortController();
+  const failure = await ingestFile({
+    config: env.config,
+    db: env.db,
+    catalog: 'shop',
+    source: env.path('big.csv'),
+    createCatalog: true,
+    parallel: { shards: 2, chunkBytes: 64 * 1024 },
+    signal: controller.signal,
+    progress: () => controller.abort(),
+  }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(failure instanceof FeedmillError && failure.code === 'FEEDMILL_INGEST_ABORTED', String(failure));
+  const versions = new CatalogVersions(env.db, env.config);
+  assert.throws(() => versions.current('shop'), (e: unknown) => e instanceof FeedmillError);
+  const dir = env.path('staging/catalogs/shop');
+  assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], []);
+});
