@@ -4,7 +4,7 @@
  * the first one decodes, parses and maps. Run through piscina (one thread) with a MessagePort.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { toFeedmillError } from '../errors.js';
+import { servePort, type PortMessage } from '../worker-port.js';
 import { StagingWriter, type LoadCounts } from './writer.js';
 import { readRowBatch, type RowBatch, type RowBatchHandler } from './row-batch.js';
 
@@ -14,7 +14,7 @@ export interface WriterThreadTask {
   port: MessagePort;
 }
 
-export type WriterMessage = { batch: RowBatch } | { finish: true } | { abort: true };
+export type WriterMessage = PortMessage<{ batch: RowBatch }>;
 
 export default async function runWriterThread(task: WriterThreadTask): Promise<LoadCounts | null> {
   const writer = new StagingWriter(task.path, { rejectLimit: task.rejectLimit });
@@ -24,27 +24,12 @@ export default async function runWriterThread(task: WriterThreadTask): Promise<L
     accept: () => writer.acceptWithoutOffer(),
     reject: (r) => writer.reject(r),
   };
-  return new Promise((resolve, reject) => {
-    task.port.on('message', (m: WriterMessage) => {
-      try {
-        if ('batch' in m) {
-          readRowBatch(m.batch, handler);
-          task.port.postMessage({ ack: m.batch.seq });
-        } else if ('finish' in m) {
-          const counts = writer.finish();
-          task.port.close();
-          resolve(counts);
-        } else {
-          writer.abort();
-          task.port.close();
-          resolve(null);
-        }
-      } catch (err) {
-        writer.abort();
-        task.port.close();
-        // Crosses the thread as plain data; the ingest thread rebuilds the coded error.
-        reject(new Error(JSON.stringify(toFeedmillError(err, 'FEEDMILL_STAGING_FAILED').toJSON())));
-      }
-    });
+  return servePort<{ batch: RowBatch }, LoadCounts>(task.port, {
+    work: (m) => {
+      readRowBatch(m.batch, handler);
+      task.port.postMessage({ ack: m.batch.seq });
+    },
+    finish: () => writer.finish(),
+    abort: () => writer.abort(),
   });
 }

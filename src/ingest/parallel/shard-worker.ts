@@ -5,7 +5,8 @@
  * merges the shard files once every chunk is in (src/ingest/parallel/csv-load.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
-import { toFeedmillError, FeedmillError } from '../../errors.js';
+import { FeedmillError } from '../../errors.js';
+import { servePort, type PortMessage } from '../../worker-port.js';
 import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
 import { StreamDecoder } from '../decode.js';
 import { CsvEngine, type CsvDialect } from '../csv/engine.js';
@@ -37,7 +38,7 @@ export interface ShardChunk {
   textByte: number;
 }
 
-export type ShardMessage = { chunk: ShardChunk } | { finish: true } | { abort: true };
+export type ShardMessage = PortMessage<{ chunk: ShardChunk }>;
 export interface ShardAck {
   done: number;
   records: number;
@@ -88,28 +89,13 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
     records += engine.records;
   };
 
-  return new Promise((resolve, reject) => {
-    task.port.on('message', (m: ShardMessage) => {
-      try {
-        if ('chunk' in m) {
-          load(m.chunk);
-          const ack: ShardAck = { done: m.chunk.seq, records, rejected: writer.counts().rejected };
-          task.port.postMessage(ack);
-        } else if ('finish' in m) {
-          const counts = writer.closeShard();
-          task.port.close();
-          resolve(counts);
-        } else {
-          writer.abort();
-          task.port.close();
-          resolve(null);
-        }
-      } catch (err) {
-        writer.abort();
-        task.port.close();
-        // Crosses the thread as plain data; the ingest thread rebuilds the coded error.
-        reject(new Error(JSON.stringify(toFeedmillError(err, 'FEEDMILL_STAGING_FAILED').toJSON())));
-      }
-    });
+  return servePort<{ chunk: ShardChunk }, LoadCounts>(task.port, {
+    work: (m) => {
+      load(m.chunk);
+      const ack: ShardAck = { done: m.chunk.seq, records, rejected: writer.counts().rejected };
+      task.port.postMessage(ack);
+    },
+    finish: () => writer.closeShard(),
+    abort: () => writer.abort(),
   });
 }
