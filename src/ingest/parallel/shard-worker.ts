@@ -1,28 +1,36 @@
 /**
- * One shard of a parallel CSV load, on its own thread: record-aligned chunks of the source come in
- * (raw bytes, with the line and byte offset where they start), and this thread decodes, parses,
- * maps and inserts them into its own staging file. Only acks and counts go back. The ingest thread
- * merges the shard files once every chunk is in (src/ingest/parallel/csv-load.ts).
+ * One shard of a parallel load, on its own thread. Work comes in as record-aligned CSV chunks (raw
+ * bytes, with the line and byte offset where they start) or as batches of XML record texts (with
+ * each record's line and path); this thread decodes, parses, maps and inserts them into its own
+ * staging file. Only acks and counts go back. The ingest thread merges the shard files once every
+ * item is in (shards.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { FeedmillError } from '../../errors.js';
-import { servePort, type PortMessage } from '../../worker-port.js';
 import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
+import { servePort, type PortMessage } from '../../worker-port.js';
 import { StreamDecoder } from '../decode.js';
 import { CsvEngine, type CsvDialect } from '../csv/engine.js';
 import { csvRowHandler } from '../csv/rows.js';
 import { findProfile } from '../select-profile.js';
-import type { ProfileSink } from '../profile.js';
+import type { ProfileContext, ProfileSink, XmlMapper, XmlNode } from '../profile.js';
+
+interface CommonSetup {
+  profile: string;
+  defaultCurrency: string | undefined;
+  sourceName: string;
+  profileOptions: Readonly<Record<string, string>>;
+}
+
+export type ShardSetup =
+  | (CommonSetup & { kind: 'csv'; header: string[]; dialect: CsvDialect })
+  | (CommonSetup & { kind: 'xml'; root: { name: string; attrs: Record<string, string> } });
 
 export interface ShardTask {
   path: string;
   rejectLimit: number;
-  profile: string;
-  header: string[];
-  dialect: CsvDialect;
-  defaultCurrency: string | undefined;
-  sourceName: string;
-  profileOptions: Readonly<Record<string, string>>;
+  setup: ShardSetup;
   port: MessagePort;
 }
 
@@ -38,7 +46,16 @@ export interface ShardChunk {
   textByte: number;
 }
 
-export type ShardMessage = PortMessage<{ chunk: ShardChunk }>;
+export interface XmlRecordBatch {
+  seq: number;
+  /** The records' source text, each with whatever stood between it and the previous one. */
+  texts: string[];
+  /** Line of each record's start tag, as the ingest thread's parser reported it. */
+  lines: number[];
+  paths: string[];
+}
+
+export type ShardMessage = PortMessage<{ chunk: ShardChunk } | { xml: XmlRecordBatch }>;
 export interface ShardAck {
   done: number;
   records: number;
@@ -51,51 +68,117 @@ const SHARD_CACHE_MIB = 8;
 const PIECE = 48 * 1024;
 
 export default async function runShard(task: ShardTask): Promise<LoadCounts | null> {
+  const { setup } = task;
   const writer = new StagingWriter(task.path, { rejectLimit: task.rejectLimit, cacheMiB: SHARD_CACHE_MIB });
   const sink: ProfileSink = {
     product: () => {
-      throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${task.profile} wrote a product in a parallel load`);
+      throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${setup.profile} wrote a product in a parallel load`);
     },
     offer: () => {
-      throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${task.profile} wrote a grouped offer in a parallel load`);
+      throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${setup.profile} wrote a grouped offer in a parallel load`);
     },
     standaloneOffer: (p, o, line) => writer.standaloneOffer(p, o, line),
     acceptWithoutOffer: () => writer.acceptWithoutOffer(),
     reject: (r) => writer.reject(r),
   };
-  const profile = findProfile(task.profile);
-  const mapper = (profile.csv as NonNullable<typeof profile.csv>)(task.header, {
-    defaultCurrency: task.defaultCurrency,
-    sourceName: task.sourceName,
+  const profile = findProfile(setup.profile);
+  const ctx: ProfileContext = {
+    defaultCurrency: setup.defaultCurrency,
+    sourceName: setup.sourceName,
     get db(): never {
-      throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${task.profile} uses the staging DB: it cannot load in parallel`);
+      throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${setup.profile} uses the staging DB: it cannot load in parallel`);
     },
     readSibling: () => undefined,
-    options: task.profileOptions,
-  });
-  let records = 0;
-
-  const load = (chunk: ShardChunk): void => {
-    writer.startChunk(chunk.seq);
-    const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
-    const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 }, chunk.sourceByte);
-    const engine: CsvEngine = new CsvEngine(task.dialect, csvRowHandler(task.header.length, mapper, sink, () => engine.recordByteOffset()), {
-      firstLine: chunk.line,
-      firstByte: chunk.textByte,
-    });
-    for (let i = 0; i < bytes.length; i += PIECE) engine.push(decoder.decode(bytes.subarray(i, i + PIECE)));
-    engine.push(decoder.end());
-    engine.end();
-    records += engine.records;
+    options: setup.profileOptions,
   };
+  let records = 0;
+  let load: (m: { chunk: ShardChunk } | { xml: XmlRecordBatch }) => number;
 
-  return servePort<{ chunk: ShardChunk }, LoadCounts>(task.port, {
+  if (setup.kind === 'csv') {
+    const mapper = (profile.csv as NonNullable<typeof profile.csv>)(setup.header, ctx);
+    load = (m) => {
+      const chunk = (m as { chunk: ShardChunk }).chunk;
+      writer.startChunk(chunk.seq);
+      const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
+      const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 }, chunk.sourceByte);
+      const engine: CsvEngine = new CsvEngine(setup.dialect, csvRowHandler(setup.header.length, mapper, sink, () => engine.recordByteOffset()), {
+        firstLine: chunk.line,
+        firstByte: chunk.textByte,
+      });
+      for (let i = 0; i < bytes.length; i += PIECE) engine.push(decoder.decode(bytes.subarray(i, i + PIECE)));
+      engine.push(decoder.end());
+      engine.end();
+      records += engine.records;
+      return chunk.seq;
+    };
+  } else {
+    const mapper = (profile.xml as NonNullable<typeof profile.xml>)(setup.root.name, Object.assign(ctx, { xmlRoot: setup.root }));
+    load = (m) => {
+      const batch = (m as { xml: XmlRecordBatch }).xml;
+      writer.startChunk(batch.seq);
+      loadXmlBatch(batch, mapper, sink);
+      records += batch.texts.length;
+      return batch.seq;
+    };
+  }
+
+  return servePort<{ chunk: ShardChunk } | { xml: XmlRecordBatch }, LoadCounts>(task.port, {
     work: (m) => {
-      load(m.chunk);
-      const ack: ShardAck = { done: m.chunk.seq, records, rejected: writer.counts().rejected };
+      const done = load(m);
+      const ack: ShardAck = { done, records, rejected: writer.counts().rejected };
       task.port.postMessage(ack);
     },
     finish: () => writer.closeShard(),
     abort: () => writer.abort(),
   });
 }
+
+/**
+ * Parses a batch of record texts (already found well-formed by the ingest thread's parser) inside a
+ * synthetic root, rebuilds each record's node tree exactly as the XML engine does, and maps it.
+ * Node lines are shifted so that each record keeps the lines of the source file.
+ */
+function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSink): void {
+  const p = new SaxesParser({ xmlns: false });
+  const stack: XmlNode[] = [];
+  let index = 0;
+  let shift = 0;
+  p.on('error', (e: Error) => {
+    throw new FeedmillError('FEEDMILL_INTERNAL', `a record the ingest thread parsed could not be parsed again: ${e.message}`, { path: batch.paths[index] });
+  });
+  let rootOpen = false;
+  p.on('opentag', (tag) => {
+    const t = tag as SaxesTagPlain;
+    if (!rootOpen) {
+      rootOpen = true; // the synthetic root
+      return;
+    }
+    if (stack.length === 0) shift = (batch.lines[index] as number) - p.line;
+    const node: XmlNode = { name: t.name, attrs: t.attributes, text: '', children: [], line: p.line + shift };
+    const parent = stack[stack.length - 1];
+    if (parent !== undefined) parent.children.push(node);
+    stack.push(node);
+  });
+  p.on('closetag', () => {
+    const node = stack.pop();
+    if (node === undefined) return; // the synthetic root
+    if (stack.length > 0) return;
+    mapper.record(node, { line: node.line, path: batch.paths[index] as string }, sink);
+    index++;
+  });
+  const text = (t: string) => {
+    const top = stack[stack.length - 1];
+    if (top !== undefined) top.text += t;
+  };
+  p.on('text', text);
+  p.on('cdata', text);
+  p.write(`<${ROOT}>`);
+  for (const t of batch.texts) p.write(t);
+  p.write(`</${ROOT}>`).close();
+  if (index !== batch.texts.length) {
+    throw new FeedmillError('FEEDMILL_INTERNAL', `a batch of ${batch.texts.length} XML records held ${index}`, { first: batch.paths[0] });
+  }
+}
+
+/** A name no feed uses for its records (XML reserves names starting with "xml"). */
+const ROOT = 'xml-feedmill-batch';

@@ -1,0 +1,175 @@
+/**
+ * The shard threads of a parallel load and their bookkeeping: each shard loads the work it is sent
+ * into its own staging file; the least busy shard takes the next piece; acks carry record and
+ * reject counts (the reject limit holds across shards); `finish()` merges the shard files into the
+ * version's file in oid order (work item `seq` numbers its offers from `seq * CHUNK_OID_SPAN`).
+ * The input side (CSV byte chunks, XML record batches) lives in csv-load.ts and xml-load.ts.
+ */
+import { rmSync } from 'node:fs';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { FeedmillError } from '../../errors.js';
+import { fromThread, type LoadSink } from '../../staging/load-sink.js';
+import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
+import { siblingWorkerFile } from '../../worker-file.js';
+import type { ShardAck, ShardMessage, ShardSetup, ShardTask } from './shard-worker.js';
+
+/** Work items queued per shard before the reader waits. */
+const IN_FLIGHT_PER_SHARD = 2;
+
+export interface ShardSetOptions {
+  /** The version's loading file: shard 0 writes it, the others are merged into it. */
+  path: string;
+  shards: number;
+  rejectLimit: number;
+  /** What every shard needs to map records (profile, header or XML root...). */
+  setup: ShardSetup;
+}
+
+interface Shard {
+  path: string;
+  port: MessagePort;
+  done: Promise<LoadCounts | null>;
+  inFlight: number;
+  records: number;
+  rejected: number;
+}
+
+export class ShardSet implements LoadSink {
+  readonly db = undefined;
+  readonly #opts: ShardSetOptions;
+  readonly #pool: Piscina;
+  readonly #shards: Shard[];
+  #failure: FeedmillError | undefined;
+  #waiter: (() => void) | undefined;
+  #closed = false;
+
+  constructor(opts: ShardSetOptions) {
+    this.#opts = opts;
+    const { filename, execArgv } = siblingWorkerFile(import.meta.url, 'shard-worker');
+    this.#pool = new Piscina({ filename, execArgv, minThreads: opts.shards, maxThreads: opts.shards, concurrentTasksPerWorker: 1, idleTimeout: 1000 });
+    this.#shards = Array.from({ length: opts.shards }, (_, i) => this.#startShard(i === 0 ? opts.path : `${opts.path}.shard${i}`));
+  }
+
+  #startShard(path: string): Shard {
+    const { port1, port2 } = new MessageChannel();
+    const o = this.#opts;
+    const task: ShardTask = { path, rejectLimit: o.rejectLimit, setup: o.setup, port: port2 };
+    const shard: Shard = { path, port: port1, done: Promise.resolve(null), inFlight: 0, records: 0, rejected: 0 };
+    port1.on('message', (m: ShardAck) => {
+      shard.inFlight--;
+      shard.records = m.records;
+      shard.rejected = m.rejected;
+      const rejected = this.#shards.reduce((n, s) => n + s.rejected, 0);
+      if (rejected > o.rejectLimit && this.#failure === undefined) {
+        this.#failure = new FeedmillError(
+          'FEEDMILL_INGEST_REJECT_LIMIT',
+          `more than ${o.rejectLimit} records were rejected; fix the source or raise --reject-limit (\`feedmill rejects\` lists them once a load completes)`,
+          { rejectLimit: o.rejectLimit, rejected },
+        );
+      }
+      this.#wake();
+    });
+    shard.done = (this.#pool.run(task, { transferList: [port2] }) as Promise<LoadCounts | null>).catch((err: unknown) => {
+      this.#failure ??= fromThread(err);
+      this.#wake();
+      throw this.#failure;
+    });
+    shard.done.catch(() => {}); // observed through #failure and finish()
+    return shard;
+  }
+
+  /** Records parsed so far (for progress). */
+  get records(): number {
+    return this.#shards.reduce((n, s) => n + s.records, 0);
+  }
+
+  /** Sends one work item to the least busy shard; `transfer` moves its buffers without a copy. */
+  dispatch(message: ShardMessage, transfer: ArrayBuffer[] = []): void {
+    this.check();
+    // Oids come from the item's seq, so the order holds whichever shard loads it.
+    let target = this.#shards[0] as Shard;
+    for (const s of this.#shards) if (s.inFlight < target.inFlight) target = s;
+    target.inFlight++;
+    target.port.postMessage(message, transfer);
+  }
+
+  async drain(): Promise<void> {
+    while (this.#inFlight() > IN_FLIGHT_PER_SHARD * this.#shards.length && this.#failure === undefined) await this.#wait();
+    this.check();
+  }
+
+  /** Waits for every work item, closes the shards and merges them into the version's file. */
+  async finish(): Promise<LoadCounts> {
+    while (this.#inFlight() > 0 && this.#failure === undefined) await this.#wait();
+    this.check();
+    this.#closed = true;
+    try {
+      for (const s of this.#shards) s.port.postMessage({ finish: true } satisfies ShardMessage);
+      const counts = (await Promise.all(this.#shards.map((s) => s.done))) as LoadCounts[];
+      const merged = new StagingWriter(this.#opts.path, { rejectLimit: this.#opts.rejectLimit, resume: counts[0] as LoadCounts });
+      try {
+        merged.appendShards(this.#shards.slice(1).map((s) => s.path), counts.slice(1));
+        return merged.finish();
+      } catch (e) {
+        merged.abort();
+        throw e;
+      }
+    } finally {
+      await this.#pool.destroy();
+      this.#removeShardFiles();
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of this.#shards) s.port.postMessage({ abort: true } satisfies ShardMessage);
+    await Promise.allSettled(this.#shards.map((s) => s.done));
+    await this.#pool.destroy();
+    this.#removeShardFiles();
+  }
+
+  product(): number {
+    throw notHere();
+  }
+  offer(): void {
+    throw notHere();
+  }
+  standaloneOffer(): void {
+    throw notHere();
+  }
+  acceptWithoutOffer(): void {
+    throw notHere();
+  }
+  reject(): void {
+    throw notHere();
+  }
+
+  check(): void {
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** Shard 0 is the version's loading file, which the version bookkeeping removes on failure. */
+  #removeShardFiles(): void {
+    for (const s of this.#shards.slice(1)) rmSync(s.path, { force: true });
+  }
+
+  #inFlight(): number {
+    return this.#shards.reduce((n, s) => n + s.inFlight, 0);
+  }
+
+  #wait(): Promise<void> {
+    return new Promise<void>((resolve) => (this.#waiter = resolve));
+  }
+
+  #wake(): void {
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    w?.();
+  }
+}
+
+function notHere(): FeedmillError {
+  return new FeedmillError('FEEDMILL_INTERNAL', 'a parallel load takes its input through its own methods, not rows');
+}
