@@ -20,6 +20,7 @@ import { openContainer } from './container.js';
 import { downloadSource, isUrl } from './download.js';
 import { detectEncoding, StreamDecoder, type DetectedEncoding } from './decode.js';
 import { ParallelCsvLoad } from './parallel/csv-load.js';
+import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
 import { csvRowHandler } from './csv/rows.js';
 import { XmlEngine } from './xml/engine.js';
@@ -49,11 +50,11 @@ export interface IngestOptions {
   /** Inserts on a second thread (default: for sources over 16 MB whose profile allows it). */
   writerThread?: boolean | undefined;
   /**
-   * Load a UTF-8 CSV by several threads at once (src/ingest/parallel). Default: for sources over
-   * 64 MB when config.ingestShards > 1 and the profile maps rows independently; an object forces it
-   * (tests use small chunks).
+   * Load by several threads at once (src/ingest/parallel): a UTF-8 CSV, or an XML feed, whose
+   * profile maps records independently. Default: for sources over 64 MB when config.ingestShards > 1;
+   * an object forces it (tests use small chunks and batches).
    */
-  parallel?: boolean | { shards?: number; chunkBytes?: number } | undefined;
+  parallel?: boolean | { shards?: number; chunkBytes?: number; batchRecords?: number } | undefined;
   /** The name to record for the source (an upload's original name). */
   sourceName?: string | undefined;
   signal?: AbortSignal | undefined;
@@ -229,12 +230,23 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       records,
     });
     if (format === 'xml') {
-      const engine = new XmlEngine((name, attrs) => {
+      let parallel: ParallelXmlLoad | undefined;
+      const engine: XmlEngine = new XmlEngine((name, attrs) => {
         const chosen = selectXmlProfile(profileName, name, attrs);
         chosenProfile = chosen.name;
-        return (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen), { xmlRoot: { name, attrs } }));
+        parallel = parallelXml(chosen, name, attrs);
+        if (parallel !== undefined) engine.forwardRecords(parallel);
+        return (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen, parallel === undefined), { xmlRoot: { name, attrs } }));
       }, writer);
-      return textInput((t) => engine.push(t), () => (engine.end(), engine.mapper), () => engine.records);
+      return textInput(
+        (t) => engine.push(t),
+        () => {
+          engine.end();
+          parallel?.end();
+          return engine.mapper;
+        },
+        () => parallel?.records ?? engine.records,
+      );
     }
     const dialect = sniffDialect(sample, opts.delimiter);
     const parallel = parallelInput(head, detected, dialect);
@@ -264,13 +276,45 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     );
   }
 
+  /** Whether this source may load in parallel (size, config, options), before the format's own conditions. */
+  function parallelWanted(): boolean | { shards?: number; chunkBytes?: number; batchRecords?: number } {
+    if (opts.writerThread === false) return false;
+    return opts.parallel ?? (info.size >= PARALLEL_MIN_BYTES && opts.config.ingestShards > 1);
+  }
+
+  function shardCount(wanted: boolean | { shards?: number }): number {
+    return typeof wanted === 'object' ? (wanted.shards ?? 2) : Math.max(2, opts.config.ingestShards);
+  }
+
+  /** A parallel XML load (src/ingest/parallel/xml-load.ts) when the profile's records map independently. */
+  function parallelXml(chosen: Profile, name: string, attrs: Readonly<Record<string, string>>): ParallelXmlLoad | undefined {
+    const wanted = parallelWanted();
+    if (wanted === false || chosen.independentXmlRecords !== true) return undefined;
+    const load = new ParallelXmlLoad({
+      path: version.loadingPath,
+      shards: shardCount(wanted),
+      rejectLimit,
+      setup: {
+        kind: 'xml',
+        profile: chosen.name,
+        root: { name, attrs: { ...attrs } },
+        defaultCurrency: currency,
+        sourceName,
+        profileOptions: opts.profileOptions ?? {},
+      },
+      batchRecords: typeof wanted === 'object' ? wanted.batchRecords : undefined,
+    });
+    sink = load;
+    return load;
+  }
+
   /**
    * A parallel load (src/ingest/parallel) when the source is large, UTF-8 CSV, and its profile maps
    * rows independently; undefined otherwise. The header is parsed here, from the sniffed head.
    */
   function parallelInput(head: Buffer, detected: DetectedEncoding, dialect: CsvDialect): Input | undefined {
-    const wanted = opts.parallel ?? (info.size >= PARALLEL_MIN_BYTES && opts.config.ingestShards > 1);
-    if (wanted === false || detected.encoding !== 'utf-8' || opts.writerThread === false || !byteScannable(dialect)) return undefined;
+    const wanted = parallelWanted();
+    if (wanted === false || detected.encoding !== 'utf-8' || !byteScannable(dialect)) return undefined;
     const header = readHeader(head, detected.bom, dialect);
     if (header === undefined) return undefined;
     assertHeader(header.fields, header.line);
@@ -281,7 +325,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     (chosen.csv as NonNullable<typeof chosen.csv>)(header.fields, contextFor(chosen, false));
     const load = new ParallelCsvLoad({
       path: version.loadingPath,
-      shards: typeof wanted === 'object' ? (wanted.shards ?? 2) : Math.max(2, opts.config.ingestShards),
+      shards: shardCount(wanted),
       rejectLimit,
       profile: chosen.name,
       header: header.fields,

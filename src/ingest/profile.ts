@@ -85,6 +85,8 @@ export interface Profile {
    * offers only): a large file may then be cut into chunks loaded by several threads at once.
    */
   readonly independentCsvRows?: boolean;
+  /** The same for XML records (standalone offers, no `finish()`): a large feed may be loaded by several threads. */
+  readonly independentXmlRecords?: boolean;
   /** 0..1: how sure this profile is that it reads a CSV with this header (for --profile auto). */
   detectCsv?(header: readonly string[]): number;
   /** 0..1: how sure this profile is that it reads an XML document with this root element. */

@@ -18,6 +18,15 @@ import type { ProfileSink, XmlMapper, XmlNode } from '../profile.js';
 
 export type RootHandler = (name: string, attrs: Readonly<Record<string, string>>) => XmlMapper;
 
+/**
+ * Receives each record as source text instead of a node tree (a parallel load, whose shard threads
+ * parse and map it again). `text` runs from the end of the previous tag outside records to the end
+ * of the record's end tag: the record plus whatever whitespace or comments stood before it.
+ */
+export interface RecordForwarder {
+  record(text: string, line: number, path: string): void;
+}
+
 export interface XmlEngineOptions {
   /** Characters a single record may hold before it is refused as runaway. @default 64 MiB */
   maxRecordChars?: number;
@@ -38,6 +47,16 @@ export class XmlEngine {
   readonly #counters = new Map<string, number>();
   #records = 0;
   #sawRoot = false;
+  #forward: RecordForwarder | undefined;
+  /** Forwarding: text pushed since `#outerEnd` (flat strings, sliced without copying) and where each starts. */
+  readonly #chunks: string[] = [];
+  readonly #chunkStarts: number[] = [];
+  #pushed = 0;
+  /** Forwarding: stream position after the last tag outside records, depth inside the current record. */
+  #outerEnd = 0;
+  #recordDepth = 0;
+  #recordStart = 0;
+  #recordLine = 0;
 
   constructor(onRoot: RootHandler, sink: ProfileSink, options: XmlEngineOptions = {}) {
     this.#onRoot = onRoot;
@@ -70,7 +89,32 @@ export class XmlEngine {
   }
 
   push(text: string): void {
+    if (this.#forward !== undefined || !this.#sawRoot) {
+      this.#chunks.push(text);
+      this.#chunkStarts.push(this.#pushed);
+    }
+    this.#pushed += text.length;
     this.#parser.write(text);
+    if (this.#forward === undefined) {
+      this.#chunks.length = 0;
+      this.#chunkStarts.length = 0;
+    } else if (this.#recordDepth > 0 && this.#pushed - this.#recordStart > this.#maxRecordChars) {
+      throw this.#tooLong(this.#recordLine);
+    }
+  }
+
+  /**
+   * From now on, records go to `f` as text instead of to the mapper as nodes. Called by the root
+   * handler (before any record). The parser still reads everything: well-formedness errors, lines
+   * and paths stay exactly those of a one-thread load.
+   */
+  forwardRecords(f: RecordForwarder): void {
+    this.#forward = f;
+    this.#outerEnd = this.#parser.position;
+    // Nothing reads text here any more (records go as source text): without a handler, saxes
+    // skips building text strings altogether.
+    this.#parser.off('text');
+    this.#parser.off('cdata');
   }
 
   end(): void {
@@ -85,6 +129,10 @@ export class XmlEngine {
 
   #open(tag: SaxesTagPlain): void {
     const line = this.#parser.line;
+    if (this.#recordDepth > 0) {
+      this.#recordDepth++;
+      return;
+    }
     if (this.#stack.length > 0) {
       const node: XmlNode = { name: tag.name, attrs: tag.attributes, text: '', children: [], line };
       (this.#stack[this.#stack.length - 1] as XmlNode).children.push(node);
@@ -103,15 +151,31 @@ export class XmlEngine {
       this.#counters.set(key, n);
       this.#recordPath = `${key}[${n}]`;
       this.#recordChars = 0;
+      if (this.#forward !== undefined) {
+        this.#recordDepth = 1;
+        this.#recordLine = line;
+        this.#recordStart = this.#outerEnd;
+        return;
+      }
       this.#stack.push({ name: tag.name, attrs: tag.attributes, text: '', children: [], line });
       return;
     }
     this.#outer.push(tag.name);
+    this.#outerTag();
   }
 
   #close(): void {
+    if (this.#recordDepth > 0) {
+      if (--this.#recordDepth > 0) return;
+      const end = this.#parser.position;
+      this.#records++;
+      (this.#forward as RecordForwarder).record(this.#slice(this.#outerEnd, end), this.#recordLine, this.#recordPath);
+      this.#outerTag();
+      return;
+    }
     if (this.#stack.length === 0) {
       this.#outer.pop();
+      this.#outerTag();
       return;
     }
     const node = this.#stack.pop() as XmlNode;
@@ -125,11 +189,40 @@ export class XmlEngine {
     if (top === undefined) return;
     top.text += t;
     this.#recordChars += t.length;
-    if (this.#recordChars > this.#maxRecordChars) {
-      throw new FeedmillError('FEEDMILL_XML_MALFORMED', `the record ${this.#recordPath} holds more than ${this.#maxRecordChars} characters of text`, {
-        path: this.#recordPath,
-        line: (this.#stack[0] as XmlNode).line,
-      });
+    if (this.#recordChars > this.#maxRecordChars) throw this.#tooLong((this.#stack[0] as XmlNode).line);
+  }
+
+  #tooLong(line: number): FeedmillError {
+    return new FeedmillError('FEEDMILL_XML_MALFORMED', `the record ${this.#recordPath} holds more than ${this.#maxRecordChars} characters of text`, {
+      path: this.#recordPath,
+      line,
+    });
+  }
+
+  /** Forwarding: a tag outside records ended here; the text before it is no longer needed. */
+  #outerTag(): void {
+    if (this.#forward === undefined) return;
+    const at = this.#parser.position;
+    this.#outerEnd = at;
+    let drop = 0;
+    while (drop < this.#chunks.length && (this.#chunkStarts[drop] as number) + (this.#chunks[drop] as string).length <= at) drop++;
+    if (drop > 0) {
+      this.#chunks.splice(0, drop);
+      this.#chunkStarts.splice(0, drop);
     }
+  }
+
+  /** Forwarding: the pushed text between two stream positions. */
+  #slice(from: number, to: number): string {
+    let out = '';
+    for (let i = 0; i < this.#chunks.length; i++) {
+      const start = this.#chunkStarts[i] as number;
+      const chunk = this.#chunks[i] as string;
+      const end = start + chunk.length;
+      if (end <= from) continue;
+      if (start >= to) break;
+      out += chunk.slice(Math.max(0, from - start), Math.min(chunk.length, to - start));
+    }
+    return out;
   }
 }

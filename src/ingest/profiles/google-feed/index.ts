@@ -14,6 +14,7 @@ export const googleFeedProfile: Profile = {
   name: NAME,
   description: 'Google Shopping feed as input: RSS 2.0 / Atom with the g: namespace, or Google TSV',
   independentCsvRows: true,
+  independentXmlRecords: true,
   detectCsv: detectGoogleHeader,
   detectXml(rootName, rootAttrs) {
     if (rootName !== 'rss' && rootName !== 'feed') return 0;

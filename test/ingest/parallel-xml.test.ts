@@ -1,0 +1,98 @@
+/**
+ * The parallel XML load: records forwarded as text by the ingest thread's parser, parsed again and
+ * mapped by two shard threads in small batches, must give exactly the staging of a one-thread load
+ * (offers in source order, rejects with lines and paths), and fail the same way.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ingestFile } from '../../src/ingest/index.js';
+import { CatalogVersions, OFFER_COLUMNS } from '../../src/staging/index.js';
+import { FeedmillError } from '../../src/errors.js';
+import { testEnv, type TestEnv } from '../helpers/env.js';
+import { FIXTURES } from './profiles/helpers.js';
+
+const PARALLEL = { shards: 2, batchRecords: 3 };
+
+/** ~300 items: CDATA, entities, comments and other elements between items, CRLF, bad and repeated ids. */
+function rss(items = 300): string {
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>\r\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>\n<title>Shop &amp; Co</title>'];
+  for (let i = 0; i < items; i++) {
+    if (i % 41 === 5) out.push(`<!-- batch ${i} --><title>between</title>`);
+    const id = i % 37 === 20 ? `S${i - 10}` : `S${i}`;
+    const price = i % 43 === 7 ? 'abc' : `${i}.5${i % 10} EUR`;
+    const idTag = i % 47 === 11 ? '' : `<g:id>${id}</g:id>`;
+    out.push(
+      `  <item>${idTag}<g:title>Article ${i} &lt;${i}&gt; é</g:title>\r\n` +
+        `    <g:description><![CDATA[<p>Desc ${i} & more</p>]]></g:description><g:link>https://s.example/${i}</g:link>` +
+        `<g:price>${price}</g:price><g:availability>in stock</g:availability>${i % 13 === 0 ? '<g:shipping><g:price>3 EUR</g:price></g:shipping>' : ''}</item>${i % 5 === 0 ? '\n' : ''}`,
+    );
+  }
+  out.push('</channel></rss>\n');
+  return out.join('');
+}
+
+async function ingest(env: TestEnv, file: string, parallel: Parameters<typeof ingestFile>[0]['parallel']) {
+  return ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: file, createCatalog: true, profile: 'google-feed', parallel });
+}
+
+function staged(env: TestEnv, sql: string): unknown[] {
+  const v = new CatalogVersions(env.db, env.config).current('shop');
+  const db = new Database(v.stagingPath, { readonly: true });
+  try {
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
+const OFFERS_SQL = `SELECT ${OFFER_COLUMNS.filter((c) => c !== 'oid').join(',')} FROM offers ORDER BY oid`;
+const REJECTS_SQL = 'SELECT line, byte_offset, path, field, code, message, raw FROM rejects ORDER BY line, code';
+
+test('RSS and Atom feeds loaded by two shard threads give the same staging as one thread', async (t) => {
+  const one = testEnv();
+  const two = testEnv();
+  t.after(() => (one.cleanup(), two.cleanup()));
+  const sources: [string, string | undefined][] = [
+    ['generated.xml', rss()],
+    ['rss.xml', undefined],
+    ['atom.xml', undefined],
+  ];
+  for (const [name, text] of sources) {
+    for (const env of [one, two]) {
+      if (text === undefined) copyFileSync(join(FIXTURES, 'google-feed', name), env.path(name));
+      else writeFileSync(env.path(name), text);
+    }
+    const a = await ingest(one, one.path(name), false);
+    const b = await ingest(two, two.path(name), PARALLEL);
+    const { seconds: _s1, version: _v1, ...ra } = a;
+    const { seconds: _s2, version: _v2, ...rb } = b;
+    assert.deepEqual(rb, ra, name);
+    assert.deepEqual(staged(two, OFFERS_SQL), staged(one, OFFERS_SQL), name);
+    assert.deepEqual(staged(two, REJECTS_SQL), staged(one, REJECTS_SQL), name);
+    if (name === 'generated.xml') {
+      assert.ok(a.rejected > 10 && a.rejectsByCode.RECORD_DUPLICATE_ID !== undefined, 'rejects and duplicates');
+      const top = (staged(two, 'SELECT max(oid) AS top FROM offers')[0] as { top: number }).top;
+      assert.ok(top > 1_000_000, 'the parallel load spaced its batches');
+    }
+  }
+});
+
+test('malformed XML fails a parallel load at the same line, and the previous version stays', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('good.xml'), rss(20));
+  assert.equal((await ingest(env, env.path('good.xml'), PARALLEL)).version, 1);
+  const broken = rss(200).replace('<g:title>Article 150 ', '<g:title>Article 150 <b>');
+  writeFileSync(env.path('bad.xml'), broken);
+  const errors: unknown[] = [];
+  for (const mode of [false, PARALLEL] as const) errors.push(await ingest(env, env.path('bad.xml'), mode).then(() => undefined, (e: unknown) => e));
+  const [sequential, parallel] = errors as FeedmillError[];
+  assert.ok(parallel instanceof FeedmillError && parallel.code === 'FEEDMILL_XML_MALFORMED', String(parallel));
+  assert.deepEqual(parallel.details, sequential?.details);
+  const current = new CatalogVersions(env.db, env.config).current('shop');
+  assert.equal(current.version, 1);
+  assert.deepEqual(readdirSync(current.stagingPath.replace(/\/[^/]+$/, '')), ['v1.sqlite']);
+});
