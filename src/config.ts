@@ -58,6 +58,9 @@ const ENV_KEYS = {
   FEEDMILL_LOG_LEVEL: 'logLevel',
 } as const satisfies Record<string, keyof Config>;
 
+/** The environment variables feedmill reads (docs/configuration.md documents each; a test checks). */
+export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(ENV_KEYS);
+
 /** Environment variables that are ours but not configuration (read by tooling, not by feedmill). */
 const ENV_IGNORED = new Set(['FEEDMILL_FROM_SOURCE']);
 
