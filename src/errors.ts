@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   FEEDMILL_INGEST_REJECT_LIMIT: 'more records were rejected than the reject limit allows',
   FEEDMILL_INGEST_NO_RECORDS: 'the source held no accepted record',
   FEEDMILL_INGEST_ABORTED: 'the ingest was canceled',
+  FEEDMILL_INGEST_ABANDONED: 'the process loading a version died before it finished',
   // staging / catalogs
   FEEDMILL_CATALOG_UNKNOWN: 'no such catalog',
   FEEDMILL_CATALOG_EXISTS: 'a catalog of that name exists already',

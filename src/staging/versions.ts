@@ -5,7 +5,8 @@
  * app-DB transaction point the catalog at it. A failed or killed ingest therefore leaves the previous
  * version (and the feeds built from it) untouched, and its half-written file is never current.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { basename, dirname, join } from 'node:path';
 import type { Config } from '../config.js';
 import { CatalogRegistry } from '../catalogs/index.js';
@@ -70,6 +71,7 @@ export class CatalogVersions {
   begin(catalog: string, source: SourceDescription): NewVersion {
     const dir = this.stagingDirOf(catalog);
     mkdirSync(dir, { recursive: true });
+    this.sweepAbandoned(catalog);
     const allocate = this.#db.transaction(() => {
       const row = this.#db.prepare('SELECT coalesce(max(version), 0) + 1 AS v FROM catalog_versions WHERE catalog = ?').get(catalog) as {
         v: number;
@@ -140,6 +142,31 @@ export class CatalogVersions {
       return prev?.current_version ?? null;
     }).immediate();
     this.#prune(v.catalog, previous);
+  }
+
+  /**
+   * Versions left `loading` by a process that died (killed, out of memory, power loss) would keep
+   * their files on the RAM disk for good. A live load holds an exclusive lock on its files from its
+   * first write (locking_mode=EXCLUSIVE) and keeps writing them; files that nobody locks and that
+   * have not changed for a minute belong to a dead load: they are removed and the version marked
+   * failed (FEEDMILL_INGEST_ABANDONED). A version with no file yet is left alone (a live load creates
+   * its file once it has sniffed the source). Returns the versions swept.
+   */
+  sweepAbandoned(catalog: string, idleMs = ABANDONED_IDLE_MS): number[] {
+    const rows = this.#db
+      .prepare("SELECT version, staging_path AS stagingPath FROM catalog_versions WHERE catalog = ? AND status = 'loading'")
+      .all(catalog) as { version: number; stagingPath: string }[];
+    const swept: number[] = [];
+    for (const row of rows) {
+      const files = loadingFiles(`${row.stagingPath}.loading`);
+      if (files.length === 0 || files.some((f) => inUse(f, idleMs))) continue;
+      this.fail({ catalog, version: row.version, stagingPath: row.stagingPath, loadingPath: `${row.stagingPath}.loading` }, {
+        code: 'FEEDMILL_INGEST_ABANDONED',
+        message: 'the process loading this version stopped before it finished (killed or crashed); its staging files were removed',
+      });
+      swept.push(row.version);
+    }
+    return swept;
   }
 
   /** Marks the version failed and deletes its partial file; the current version is untouched. */
@@ -244,16 +271,45 @@ function fromRow(r: VersionRow): VersionInfo {
   };
 }
 
-/** The loading file and the shard files of a parallel load beside it (`<loading>.shardN`). */
-function removeLoadingFiles(loadingPath: string): void {
-  rmSync(loadingPath, { force: true });
+/** A load's files: `<loading>` and the shard files of a parallel load beside it (`<loading>.shardN`). */
+function loadingFiles(loadingPath: string): string[] {
   const dir = dirname(loadingPath);
-  const prefix = `${basename(loadingPath)}.shard`;
+  const base = basename(loadingPath);
   let names: string[] = [];
   try {
     names = readdirSync(dir);
   } catch {
-    return; // no staging directory yet: nothing to remove
+    return []; // no staging directory yet
   }
-  for (const name of names) if (name.startsWith(prefix)) rmSync(join(dir, name), { force: true });
+  return names.filter((n) => n === base || n.startsWith(`${base}.shard`)).map((n) => join(dir, n));
+}
+
+function removeLoadingFiles(loadingPath: string): void {
+  for (const f of loadingFiles(loadingPath)) rmSync(f, { force: true });
+}
+
+/** A load that has not written its files for this long, and holds no lock on them, is dead. */
+const ABANDONED_IDLE_MS = 60_000;
+
+/** True when a live load may still own the file: written recently, or locked by a writer. */
+function inUse(path: string, idleMs: number): boolean {
+  let mtime: number;
+  try {
+    mtime = statSync(path).mtimeMs;
+  } catch {
+    return false; // gone meanwhile
+  }
+  if (Date.now() - mtime < idleMs) return true;
+  let db: InstanceType<typeof Database> | undefined;
+  try {
+    // No waiting: a writer's exclusive lock makes this fail at once with SQLITE_BUSY.
+    db = new Database(path, { fileMustExist: true, timeout: 0 });
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+    return false;
+  } catch {
+    return true;
+  } finally {
+    db?.close();
+  }
 }
