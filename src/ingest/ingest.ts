@@ -24,6 +24,8 @@ import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
 import { csvRowHandler } from './csv/rows.js';
 import { XmlEngine } from './xml/engine.js';
+import { firstXmlError } from './xml/first-error.js';
+import { XmlRecordScanner } from './xml/record-scanner.js';
 import { assertHeader, sniffDialect, sniffFormat, type SourceFormat } from './sniff.js';
 import type { CsvMapper, Profile, ProfileContext, ProfileSink, XmlMapper } from './profile.js';
 import { selectCsvProfile, selectXmlProfile } from './select-profile.js';
@@ -84,6 +86,8 @@ export interface IngestResult extends LoadCounts {
 const SNIFF_BYTES = 64 * 1024;
 /** Smaller sources are loaded on the ingest thread: a writer thread costs ~0.3 s to start. */
 const WRITER_THREAD_MIN_BYTES = 16 * 1024 * 1024;
+/** Errors of malformed XML: after a byte-scanned parallel load, re-derived by a validating pass. */
+const STRUCTURAL_XML_ERRORS: ReadonlySet<string> = new Set(['FEEDMILL_XML_MALFORMED', 'FEEDMILL_XML_DOCTYPE', 'FEEDMILL_ENCODING_INVALID']);
 /** Smaller sources load on one thread: starting shard threads and merging their files costs ~0.5 s. */
 const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 /** Progress callbacks at most every this many records. */
@@ -148,6 +152,8 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     };
   };
   let chosenProfile = profileName;
+  /** True once records went to the shards as bytes found by the XML byte scanner. */
+  let scannedXml = false;
   let format: SourceFormat = 'csv';
   let encoding = '';
   try {
@@ -206,8 +212,22 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       ...counts,
     };
   } catch (e) {
-    const err = toFeedmillError(e);
+    let err = toFeedmillError(e);
     await sink?.abort();
+    if (scannedXml && STRUCTURAL_XML_ERRORS.has(err.code)) {
+      // The shards parsed records that only the byte scanner had seen: one validating pass finds
+      // the error, line and column a one-thread load reports.
+      const exact = await firstXmlError(sourcePath, {
+        maxInflatedBytes: opts.config.maxInflatedBytes,
+        encoding: opts.encoding,
+        recordTest: (name, attrs) => {
+          const chosen = selectXmlProfile(profileName, name, attrs);
+          const mapper = (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen, false), { xmlRoot: { name, attrs } }));
+          return (n, d) => mapper.isRecord(n, d);
+        },
+      }).catch(() => undefined);
+      if (exact !== undefined) err = exact;
+    }
     versions.fail(version, err);
     log.warn('ingest failed', { version: version.version, code: err.code, error: err.message });
     throw err;
@@ -231,22 +251,67 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     });
     if (format === 'xml') {
       let parallel: ParallelXmlLoad | undefined;
+      let rootSeen = false;
+      // A parallel-eligible UTF-8 source is read by a byte scanner that finds the records, so that
+      // saxes here only reads what lies outside them (see src/ingest/xml/record-scanner.ts).
+      const scanner = parallelWanted() !== false && detected.encoding === 'utf-8' ? new XmlRecordScanner() : undefined;
       const engine: XmlEngine = new XmlEngine((name, attrs) => {
+        rootSeen = true;
         const chosen = selectXmlProfile(profileName, name, attrs);
         chosenProfile = chosen.name;
         parallel = parallelXml(chosen, name, attrs);
-        if (parallel !== undefined) engine.forwardRecords(parallel);
-        return (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen, parallel === undefined), { xmlRoot: { name, attrs } }));
+        const mapper = (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen, parallel === undefined), { xmlRoot: { name, attrs } }));
+        if (parallel !== undefined) {
+          engine.forwardRecords(parallel);
+          if (scanner !== undefined) {
+            scanner.setRecordTest((n, d) => mapper.isRecord(n, d));
+            scannedXml = true;
+          }
+        }
+        return mapper;
       }, writer);
-      return textInput(
-        (t) => engine.push(t),
-        () => {
-          engine.end();
-          parallel?.end();
-          return engine.mapper;
+      const push = (t: string) => engine.push(t);
+      const finish = () => {
+        engine.end();
+        parallel?.end();
+        return engine.mapper;
+      };
+      const records = () => parallel?.records ?? engine.records;
+      if (scanner === undefined) return textInput(push, finish, records);
+      // Once the root shows that this load is not parallel after all, bytes go straight to saxes.
+      let direct = false;
+      const pump = () => {
+        for (let o = scanner.next(); o !== undefined; o = scanner.next()) {
+          if (o.kind === 'outer') feed(decoder, o.bytes, push);
+          else {
+            (parallel as ParallelXmlLoad).queueBytes(o.bytes);
+            feed(decoder, o.reduced, push);
+          }
+          if (rootSeen && parallel === undefined) {
+            direct = true;
+            feed(decoder, scanner.takeRest(), push);
+            return;
+          }
+        }
+      };
+      return {
+        feed: (chunk) => {
+          if (direct) feed(decoder, chunk, push);
+          else {
+            scanner.push(chunk);
+            pump();
+          }
         },
-        () => parallel?.records ?? engine.records,
-      );
+        end: () => {
+          if (!direct) {
+            scanner.end();
+            pump();
+          }
+          push(decoder.end());
+          return finish();
+        },
+        records,
+      };
     }
     const dialect = sniffDialect(sample, opts.delimiter);
     const parallel = parallelInput(head, detected, dialect);

@@ -80,18 +80,31 @@ test('RSS and Atom feeds loaded by two shard threads give the same staging as on
   }
 });
 
-test('malformed XML fails a parallel load at the same line, and the previous version stays', async (t) => {
+test('malformed XML fails a parallel load with the error of a one-thread load, and the previous version stays', async (t) => {
   const env = testEnv();
   t.after(() => env.cleanup());
   writeFileSync(env.path('good.xml'), rss(20));
   assert.equal((await ingest(env, env.path('good.xml'), PARALLEL)).version, 1);
-  const broken = rss(200).replace('<g:title>Article 150 ', '<g:title>Article 150 <b>');
-  writeFileSync(env.path('bad.xml'), broken);
-  const errors: unknown[] = [];
-  for (const mode of [false, PARALLEL] as const) errors.push(await ingest(env, env.path('bad.xml'), mode).then(() => undefined, (e: unknown) => e));
-  const [sequential, parallel] = errors as FeedmillError[];
-  assert.ok(parallel instanceof FeedmillError && parallel.code === 'FEEDMILL_XML_MALFORMED', String(parallel));
-  assert.deepEqual(parallel.details, sequential?.details);
+  const doc = rss(200);
+  const cases: [string, Buffer][] = [
+    ['inside a record', Buffer.from(doc.replace('<g:title>Article 150 ', '<g:title>Article 150 <b>'))],
+    ['mismatched record end', Buffer.from(doc.replace('<g:link>https://s.example/120</g:link>', '<g:link>https://s.example/120</g:lnk>'))],
+    ['outside records', Buffer.from(doc.replace('<title>between</title>', '<title>between</titel>'))],
+    ['an item never closed', Buffer.from(doc.replace(/<\/channel><\/rss>\n$/, '<item><g:id>X</g:id>\n'))],
+    ['a DOCTYPE', Buffer.from(doc.replace('<rss ', '<!DOCTYPE rss [<!ENTITY x "y">]>\n<rss '))],
+    ['bad UTF-8 in a record', Buffer.concat([Buffer.from(doc.slice(0, doc.indexOf('Article 170'))), Buffer.from([0xc3, 0x28]), Buffer.from(doc.slice(doc.indexOf('Article 170')))])],
+    ['an ampersand in a record', Buffer.from(doc.replace('Desc 99 & more', 'Desc 99 & more').replace('<g:link>https://s.example/99<', '<g:link>https://s.example/99?a=1&b=2<'))],
+  ];
+  for (const [name, bytes] of cases) {
+    writeFileSync(env.path('bad.xml'), bytes);
+    const errors: unknown[] = [];
+    for (const mode of [false, PARALLEL] as const) errors.push(await ingest(env, env.path('bad.xml'), mode).then(() => undefined, (e: unknown) => e));
+    const [sequential, parallel] = errors as FeedmillError[];
+    assert.ok(sequential instanceof FeedmillError, `${name}: the one-thread load fails`);
+    assert.ok(parallel instanceof FeedmillError, `${name}: the parallel load fails`);
+    assert.equal(parallel.code, sequential.code, name);
+    assert.deepEqual(parallel.details, sequential.details, name);
+  }
   const current = new CatalogVersions(env.db, env.config).current('shop');
   assert.equal(current.version, 1);
   assert.deepEqual(readdirSync(current.stagingPath.replace(/\/[^/]+$/, '')), ['v1.sqlite']);

@@ -48,8 +48,12 @@ export interface ShardChunk {
 
 export interface XmlRecordBatch {
   seq: number;
-  /** The records' source text, each with whatever stood between it and the previous one. */
-  texts: string[];
+  /**
+   * The records' source: as text (each with whatever stood between it and the previous one), or as
+   * the UTF-8 bytes of the record elements back to back (found by the byte scanner).
+   */
+  texts?: string[] | undefined;
+  bytes?: Uint8Array | undefined;
   /** Line of each record's start tag, as the ingest thread's parser reported it. */
   lines: number[];
   paths: string[];
@@ -117,7 +121,7 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
       const batch = (m as { xml: XmlRecordBatch }).xml;
       writer.startChunk(batch.seq);
       loadXmlBatch(batch, mapper, sink);
-      records += batch.texts.length;
+      records += batch.lines.length;
       return batch.seq;
     };
   }
@@ -144,7 +148,9 @@ function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSin
   let index = 0;
   let shift = 0;
   p.on('error', (e: Error) => {
-    throw new FeedmillError('FEEDMILL_INTERNAL', `a record the ingest thread parsed could not be parsed again: ${e.message}`, { path: batch.paths[index] });
+    // Records found by the byte scanner are parsed here for the first time: a malformed one fails
+    // the load, and the ingest thread then reports saxes's exact error from a validating pass.
+    throw new FeedmillError('FEEDMILL_XML_MALFORMED', `the record ${batch.paths[index] ?? ''} is not well-formed: ${e.message.split('\n')[0]}`, { path: batch.paths[index] });
   });
   let rootOpen = false;
   p.on('opentag', (tag) => {
@@ -173,10 +179,17 @@ function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSin
   p.on('text', text);
   p.on('cdata', text);
   p.write(`<${ROOT}>`);
-  for (const t of batch.texts) p.write(t);
+  if (batch.texts !== undefined) for (const t of batch.texts) p.write(t);
+  if (batch.bytes !== undefined) {
+    // In pieces: one string per batch would land in V8's large-object space (slow to decode).
+    const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+    const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 });
+    for (let i = 0; i < bytes.length; i += PIECE) p.write(decoder.decode(bytes.subarray(i, i + PIECE)));
+    p.write(decoder.end());
+  }
   p.write(`</${ROOT}>`).close();
-  if (index !== batch.texts.length) {
-    throw new FeedmillError('FEEDMILL_INTERNAL', `a batch of ${batch.texts.length} XML records held ${index}`, { first: batch.paths[0] });
+  if (index !== batch.lines.length) {
+    throw new FeedmillError('FEEDMILL_XML_MALFORMED', `a batch of ${batch.lines.length} XML records held ${index}`, { first: batch.paths[0] });
   }
 }
 

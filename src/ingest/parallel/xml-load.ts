@@ -24,6 +24,9 @@ export class ParallelXmlLoad extends ShardSet implements RecordForwarder {
   #paths: string[] = [];
   #chars = 0;
   #seq = 0;
+  /** Byte mode: record elements found by the byte scanner, waiting for their line and path. */
+  readonly #queued: Buffer[] = [];
+  #bytes: Buffer[] = [];
 
   /** `batchRecords`: tests cut small files into several batches. */
   constructor(opts: ShardSetOptions & { batchRecords?: number | undefined }) {
@@ -31,13 +34,27 @@ export class ParallelXmlLoad extends ShardSet implements RecordForwarder {
     this.#batchRecords = opts.batchRecords ?? BATCH_RECORDS;
   }
 
+  /**
+   * Byte mode: the next record element's bytes, from the byte scanner; its line and path follow
+   * through `record()` once saxes has read its stand-in (the text passed there is then ignored).
+   */
+  queueBytes(bytes: Buffer): void {
+    this.#queued.push(bytes);
+  }
+
   record(text: string, line: number, path: string): void {
     this.check();
-    this.#texts.push(text);
+    const bytes = this.#queued.shift();
+    if (bytes !== undefined) {
+      this.#bytes.push(bytes);
+      this.#chars += bytes.length;
+    } else {
+      this.#texts.push(text);
+      this.#chars += text.length;
+    }
     this.#lines.push(line);
     this.#paths.push(path);
-    this.#chars += text.length;
-    if (this.#texts.length >= this.#batchRecords || this.#chars >= BATCH_CHARS) this.#flush();
+    if (this.#lines.length >= this.#batchRecords || this.#chars >= BATCH_CHARS) this.#flush();
   }
 
   /** After the document's end: the last records go out. */
@@ -46,9 +63,18 @@ export class ParallelXmlLoad extends ShardSet implements RecordForwarder {
   }
 
   #flush(): void {
-    if (this.#texts.length === 0) return;
-    this.dispatch({ xml: { seq: this.#seq++, texts: this.#texts, lines: this.#lines, paths: this.#paths } } satisfies ShardMessage);
+    if (this.#lines.length === 0) return;
+    if (this.#bytes.length > 0) {
+      // A buffer of its own (never a slice of Node's shared pool): it is transferred, not copied.
+      const all = Buffer.allocUnsafeSlow(this.#chars);
+      let at = 0;
+      for (const b of this.#bytes) at += b.copy(all, at);
+      this.dispatch({ xml: { seq: this.#seq++, bytes: all, lines: this.#lines, paths: this.#paths } } satisfies ShardMessage, [all.buffer as ArrayBuffer]);
+    } else {
+      this.dispatch({ xml: { seq: this.#seq++, texts: this.#texts, lines: this.#lines, paths: this.#paths } } satisfies ShardMessage);
+    }
     this.#texts = [];
+    this.#bytes = [];
     this.#lines = [];
     this.#paths = [];
     this.#chars = 0;

@@ -1,0 +1,469 @@
+/**
+ * Record elements of an XML byte stream, found without parsing them: the ingest thread gives saxes
+ * a reduced stream (everything outside records verbatim; each record replaced by its start tag, one
+ * LF per newline of its content, and its end tag, so lines and paths stay exactly right) and ships
+ * the record bytes to shard threads, which parse them for real.
+ *
+ * The scan only tells constructs apart: comments, CDATA sections, PIs, `<!...>` declarations (to the
+ * next '>', naively: saxes refuses DOCTYPEs anyway), end tags, and start tags whose quoted attribute
+ * values may hold '>'. It jumps between them with `Buffer.indexOf` (native memchr) and never looks at
+ * text byte by byte. It is not a validator: on a well-formed document it agrees with saxes, and on a
+ * malformed one either it throws, or saxes fails on the reduced stream, or a shard fails on a record
+ * (the caller then runs a validating pass for saxes's exact error, see first-error.ts).
+ *
+ * Bytes, not text: the encoding must be ASCII-compatible (UTF-8, Windows-1252), where '<', '>',
+ * quotes and newlines never occur inside a multi-byte character. Not UTF-16.
+ *
+ * Pull-based: the caller loops `while ((o = scanner.next()))`, feeding 'outer' bytes and records'
+ * `reduced` bytes to saxes. The first start tag (the root) is emitted alone, ending its piece, so
+ * that the caller can learn the record test from saxes's root event and set it before the scan goes
+ * on; until it is set, no element is a record.
+ *
+ * Outputs are views of the scanner's buffers (or of the pushed chunks), never written again by the
+ * scanner: keep them as they are, but do not transfer their `.buffer` (it holds other bytes too).
+ * 'outer' pieces may end inside a multi-byte character (decode them with a streaming decoder); a
+ * record's bytes and its `reduced` are whole elements.
+ */
+import { FeedmillError } from '../../errors.js';
+
+export type ScanOutput =
+  /** Bytes outside records, verbatim. */
+  | { kind: 'outer'; bytes: Buffer }
+  /** A whole record element (start tag to end tag) and its stand-in for saxes. */
+  | { kind: 'record'; bytes: Buffer; reduced: Buffer };
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QMARK = 0x3f;
+const DASH = 0x2d;
+const LBRACKET = 0x5b;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const LF = 0x0a;
+const CR = 0x0d;
+
+const COMMENT_END = Buffer.from('-->');
+const CDATA_OPEN = Buffer.from('<![CDATA[');
+const CDATA_END = Buffer.from(']]>');
+const PI_END = Buffer.from('?>');
+
+const COMMENT = 1;
+const CDATA = 2;
+const PI = 3;
+const DECL = 4;
+const END_TAG = 5;
+const START_TAG = 6;
+
+/** Slots of the cached byte searches (see #find). */
+const S_GT = 0;
+const S_DQ = 1;
+const S_SQ = 2;
+const SLOT_BYTES = [GT, DQUOTE, SQUOTE];
+
+const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
+
+export class XmlRecordScanner {
+  readonly #maxRecordBytes: number;
+  #isRecord: ((name: string, depth: number) => boolean) | undefined;
+
+  /** #view = the filled part of #data; its bytes from #start on are pending (not yet emitted). */
+  #data: Buffer = Buffer.alloc(0);
+  #view: Buffer = this.#data;
+  /** True when #data was allocated here, so its tail past #view may be written. */
+  #owned = false;
+  #start = 0;
+  /** Scan position: everything in [#start, #pos) is known complete (text and whole constructs). */
+  #pos = 0;
+  #ended = false;
+  #done = false;
+  #sawRoot = false;
+
+  /** The construct starting at #consAt ('<'), classified but not yet complete; -1 when none. */
+  #consAt = -1;
+  #consKind = 0;
+  /** Where to resume looking for its terminator. */
+  #consScan = 0;
+  /** In a start tag: the quote of the attribute value being skipped, or 0. */
+  #quote = 0;
+  /** Set by #construct for a complete start or end tag: the name's bytes and `/>`. */
+  #nameStart = 0;
+  #nameEnd = 0;
+  #selfClosing = false;
+
+  /** Names of the open elements outside records (raw bytes: end tags are compared byte for byte). */
+  readonly #outer: Buffer[] = [];
+  /** Inside a record: the record's '<' (= #start), the end of its start tag, and its open elements as name offsets from the '<'. */
+  #inRecord = false;
+  #recTagEnd = 0;
+  readonly #inner: number[] = [];
+
+  /**
+   * Cached forward searches for '>', '"' and "'": the next occurrence at or after #from[s] is #at[s]
+   * (the end of #view then, when none), so it also answers any search from a position between the two. Without it,
+   * looking for a quote in each start tag would scan to the buffer's end each time when the buffer
+   * holds none (quadratic).
+   */
+  readonly #at = [0, 0, 0];
+  readonly #from = [Infinity, Infinity, Infinity];
+
+  /** @param maxRecordBytes a record longer than this is refused as runaway. @default 256 MiB */
+  constructor(maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES) {
+    this.#maxRecordBytes = maxRecordBytes;
+  }
+
+  /** Consulted lazily at each start tag outside records; set it once the root is known. */
+  setRecordTest(isRecord: (name: string, depth: number) => boolean): void {
+    this.#isRecord = isRecord;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.#ended) throw new FeedmillError('FEEDMILL_INTERNAL', 'XML record scanner: push() after end() or takeRest()');
+    if (chunk.length === 0) return;
+    const len = this.#view.length;
+    const pending = len - this.#start;
+    if (pending === 0) {
+      // Everything was emitted: take the chunk as it is, no copy.
+      this.#rebase(len);
+      this.#data = chunk;
+      this.#owned = false;
+      this.#view = chunk;
+    } else if (this.#owned && len + chunk.length <= this.#data.length) {
+      // Room in the tail: bytes past the end were never handed out, so writing there is safe.
+      chunk.copy(this.#data, len);
+      this.#view = this.#data.subarray(0, len + chunk.length);
+    } else {
+      // A new buffer (the old one may back emitted views), with room to grow: a record spanning
+      // many chunks is copied O(log n) times, not once per chunk.
+      const need = pending + chunk.length;
+      const next = Buffer.allocUnsafe(need + Math.max(pending, chunk.length));
+      this.#data.copy(next, 0, this.#start, len);
+      chunk.copy(next, pending);
+      this.#rebase(this.#start);
+      this.#data = next;
+      this.#owned = true;
+      this.#view = next.subarray(0, need);
+    }
+    // A cached "none before the end" (at = the old end) no longer means none.
+    const oldEnd = this.#view.length - chunk.length;
+    for (let s = 0; s < 3; s++) if ((this.#at[s] as number) >= oldEnd) this.#from[s] = Infinity;
+  }
+
+  end(): void {
+    this.#ended = true;
+  }
+
+  /**
+   * Stops the scan and returns the bytes not yet emitted, verbatim (the caller then feeds the rest of
+   * the input to saxes itself, e.g. when the root shows the load is not parallel). Later `next()`
+   * calls return undefined, and `push()` throws.
+   */
+  takeRest(): Buffer {
+    if (this.#inRecord) throw new FeedmillError('FEEDMILL_INTERNAL', 'XML record scanner: takeRest() inside a record');
+    const rest = this.#view.subarray(this.#start);
+    this.#start = this.#pos = this.#view.length;
+    this.#consAt = -1;
+    this.#done = this.#ended = true;
+    return rest;
+  }
+
+  next(): ScanOutput | undefined {
+    if (this.#done) return undefined;
+    return this.#inRecord ? this.#scanRecord() : this.#scanOuter();
+  }
+
+  /** Positions move by -delta when the pending bytes move to the start of a new buffer. */
+  #rebase(delta: number): void {
+    if (delta === 0) return;
+    this.#start -= delta;
+    this.#pos -= delta;
+    this.#recTagEnd -= delta;
+    if (this.#consAt >= 0) this.#consAt -= delta;
+    this.#consScan -= delta;
+    for (let s = 0; s < 3; s++) {
+      (this.#at as number[])[s] = (this.#at[s] as number) - delta;
+      (this.#from as number[])[s] = (this.#from[s] as number) - delta;
+    }
+  }
+
+  #scanOuter(): ScanOutput | undefined {
+    const v = this.#view;
+    const len = v.length;
+    let p = this.#pos;
+    for (;;) {
+      const lt = this.#consAt >= 0 ? this.#consAt : v.indexOf(LT, p);
+      if (lt === -1) {
+        p = len;
+        break;
+      }
+      const end = this.#construct(lt);
+      if (end === -1) {
+        p = lt;
+        break;
+      }
+      if (this.#consKind === START_TAG) {
+        const depth = this.#outer.length;
+        if (!this.#sawRoot) {
+          // The root ends this piece: the caller sets the record test from saxes's root event.
+          this.#sawRoot = true;
+          if (!this.#selfClosing) this.#outer.push(Buffer.from(v.subarray(this.#nameStart, this.#nameEnd)));
+          this.#pos = end;
+          return this.#emitOuter(end);
+        }
+        const test = this.#isRecord;
+        if (depth > 0 && test !== undefined && test(v.toString('utf8', this.#nameStart, this.#nameEnd), depth)) {
+          const piece = lt > this.#start ? this.#emitOuter(lt) : undefined;
+          this.#inRecord = true;
+          this.#recTagEnd = end;
+          this.#pos = end;
+          this.#inner.length = 0;
+          if (this.#selfClosing) return piece ?? this.#scanRecord();
+          this.#inner.push(this.#nameStart - lt, this.#nameEnd - lt);
+          return piece ?? this.#scanRecord();
+        }
+        if (!this.#selfClosing) this.#outer.push(Buffer.from(v.subarray(this.#nameStart, this.#nameEnd)));
+      } else if (this.#consKind === END_TAG) {
+        const open = this.#outer.pop();
+        if (open === undefined || !this.#endTagNames(lt, open, 0, open.length)) {
+          throw this.#anomaly(open === undefined ? `an end tag ${this.#quoteName(lt)} closes no open element` : `the end tag ${this.#quoteName(lt)} does not match <${open.toString('utf8')}>`);
+        }
+      }
+      p = end;
+    }
+    if (this.#ended) {
+      // Incomplete input goes to saxes as it is: it reports the error.
+      p = len;
+      this.#done = true;
+    }
+    this.#pos = p;
+    return p > this.#start ? this.#emitOuter(p) : undefined;
+  }
+
+  #scanRecord(): ScanOutput | undefined {
+    const v = this.#view;
+    const len = v.length;
+    const r = this.#start;
+    if (this.#inner.length === 0) return this.#emitRecord(this.#recTagEnd, this.#recTagEnd, this.#recTagEnd); // self-closing
+    let p = this.#pos;
+    for (;;) {
+      const lt = this.#consAt >= 0 ? this.#consAt : v.indexOf(LT, p);
+      if (lt === -1) {
+        p = len;
+        break;
+      }
+      const end = this.#construct(lt);
+      if (end === -1) {
+        p = lt;
+        break;
+      }
+      if (this.#consKind === START_TAG) {
+        if (!this.#selfClosing) this.#inner.push(this.#nameStart - r, this.#nameEnd - r);
+      } else if (this.#consKind === END_TAG) {
+        const ne = this.#inner.pop() as number;
+        const ns = this.#inner.pop() as number;
+        if (!this.#endTagNames(lt, v, r + ns, r + ne)) {
+          throw this.#anomaly(`the end tag ${this.#quoteName(lt)} does not match <${v.toString('utf8', r + ns, r + ne)}> in a record`);
+        }
+        if (this.#inner.length === 0) return this.#emitRecord(this.#recTagEnd, lt, end);
+      }
+      p = end;
+    }
+    this.#pos = p;
+    if (len - r > this.#maxRecordBytes) throw this.#tooLong();
+    if (this.#ended) throw this.#anomaly(`the record <${v.toString('utf8', r + (this.#inner[0] as number), r + (this.#inner[1] as number))}> is never closed`);
+    return undefined;
+  }
+
+  /**
+   * The construct starting with the '<' at `lt`: its end (past its last byte), or -1 when it goes
+   * on past the bytes at hand (the scan state is kept, so the next call resumes where this one left).
+   * A complete tag sets #nameStart, #nameEnd and #selfClosing.
+   */
+  #construct(lt: number): number {
+    const v = this.#view;
+    const len = v.length;
+    if (this.#consAt !== lt) {
+      if (!this.#classify(lt)) return -1;
+      this.#consAt = lt;
+      this.#quote = 0;
+    }
+    let end = -1;
+    switch (this.#consKind) {
+      case COMMENT:
+        end = this.#until(COMMENT_END, lt + 4);
+        break;
+      case CDATA:
+        end = this.#until(CDATA_END, lt + 9);
+        break;
+      case PI:
+        end = this.#until(PI_END, lt + 2);
+        break;
+      case DECL:
+      case END_TAG: {
+        const gt = this.#find(S_GT, this.#consScan);
+        if (gt === -1) this.#consScan = len;
+        else end = gt + 1;
+        break;
+      }
+      default:
+        end = this.#startTag();
+    }
+    if (end === -1) return -1;
+    this.#consAt = -1;
+    if (this.#consKind === START_TAG) {
+      let n = lt + 1;
+      // Names are short: a byte loop here is cheaper than any search.
+      for (let c = v[n] as number; n < end && c !== GT && c !== SLASH && c !== 0x20 && c !== 0x09 && c !== LF && c !== CR; c = v[++n] as number);
+      this.#nameStart = lt + 1;
+      this.#nameEnd = n;
+      this.#selfClosing = v[end - 2] === SLASH;
+    }
+    return end;
+  }
+
+  /** Decides what the '<' at `lt` opens, or returns false when too few bytes follow to tell. */
+  #classify(lt: number): boolean {
+    const v = this.#view;
+    const len = v.length;
+    if (lt + 1 >= len) return false;
+    const b1 = v[lt + 1];
+    if (b1 === BANG) {
+      if (lt + 2 >= len) return false;
+      const b2 = v[lt + 2];
+      if (b2 === DASH) {
+        if (lt + 3 >= len) return false;
+        this.#consKind = v[lt + 3] === DASH ? COMMENT : DECL;
+      } else if (b2 === LBRACKET) {
+        const have = Math.min(len - lt, CDATA_OPEN.length);
+        if (v.compare(CDATA_OPEN, 0, have, lt, lt + have) !== 0) this.#consKind = DECL;
+        else if (have < CDATA_OPEN.length) return false;
+        else this.#consKind = CDATA;
+      } else {
+        this.#consKind = DECL;
+      }
+    } else if (b1 === QMARK) {
+      this.#consKind = PI;
+    } else if (b1 === SLASH) {
+      this.#consKind = END_TAG;
+    } else {
+      this.#consKind = START_TAG;
+    }
+    // From the first byte that may be a terminator ('<>' is malformed, but ends there for saxes too).
+    this.#consScan = this.#consKind === START_TAG ? lt + 1 : lt + 2;
+    return true;
+  }
+
+  /** Past the first `term` at or after max(from, #consScan), or -1 (the resume point is kept). */
+  #until(term: Buffer, from: number): number {
+    const v = this.#view;
+    const k = v.indexOf(term, Math.max(from, this.#consScan));
+    if (k !== -1) return k + term.length;
+    // A terminator may start in the last bytes: look there again next time, not earlier.
+    this.#consScan = Math.max(from, v.length - term.length + 1);
+    return -1;
+  }
+
+  /** The end of the start tag being scanned, skipping quoted attribute values; -1 when incomplete. */
+  #startTag(): number {
+    const len = this.#view.length;
+    let p = this.#consScan;
+    for (;;) {
+      if (this.#quote !== 0) {
+        const close = this.#find(this.#quote === DQUOTE ? S_DQ : S_SQ, p);
+        if (close === -1) {
+          this.#consScan = len;
+          return -1;
+        }
+        this.#quote = 0;
+        p = close + 1;
+      }
+      const gt = this.#find(S_GT, p);
+      const limit = gt === -1 ? len : gt;
+      const dq = this.#find(S_DQ, p);
+      const sq = this.#find(S_SQ, p);
+      const q = dq !== -1 && dq < limit && (sq === -1 || dq < sq) ? dq : sq !== -1 && sq < limit ? sq : -1;
+      if (q !== -1) {
+        this.#quote = this.#view[q] as number;
+        p = q + 1;
+        continue;
+      }
+      if (gt === -1) {
+        this.#consScan = len;
+        return -1;
+      }
+      return gt + 1;
+    }
+  }
+
+  /** The next `SLOT_BYTES[s]` at or after p (-1: none in the bytes at hand), from the cache when it still answers. */
+  #find(s: number, p: number): number {
+    const len = this.#view.length;
+    let at = this.#at[s] as number;
+    if (!((this.#from[s] as number) <= p && p <= at)) {
+      at = this.#view.indexOf(SLOT_BYTES[s] as number, p);
+      if (at === -1) at = len;
+      this.#at[s] = at;
+      this.#from[s] = p;
+    }
+    return at < len ? at : -1;
+  }
+
+  /** Whether the end tag at `lt` names exactly the bytes src[from, to) (then only blanks before its '>'). */
+  #endTagNames(lt: number, src: Buffer, from: number, to: number): boolean {
+    const v = this.#view;
+    const n = to - from;
+    const after = lt + 2 + n;
+    if (after >= v.length || v.compare(src, from, to, lt + 2, after) !== 0) return false;
+    const c = v[after];
+    return c === GT || c === 0x20 || c === 0x09 || c === LF || c === CR;
+  }
+
+  #emitOuter(to: number): ScanOutput {
+    const bytes = this.#view.subarray(this.#start, to);
+    this.#start = to;
+    return { kind: 'outer', bytes };
+  }
+
+  /** The record from #start to `end`; its content runs from `contentStart` to `endTag` (its end tag's '<'). */
+  #emitRecord(contentStart: number, endTag: number, end: number): ScanOutput {
+    const v = this.#view;
+    const r = this.#start;
+    if (end - r > this.#maxRecordBytes) throw this.#tooLong();
+    const bytes = v.subarray(r, end);
+    let reduced = bytes;
+    if (endTag > contentStart) {
+      // XML normalises CR LF and lone CR to LF: count each as one line, as saxes does.
+      const content = v.subarray(contentStart, endTag);
+      let lines = 0;
+      for (let k = content.indexOf(LF); k !== -1; k = content.indexOf(LF, k + 1)) lines++;
+      for (let k = content.indexOf(CR); k !== -1; k = content.indexOf(CR, k + 1)) if (content[k + 1] !== LF) lines++;
+      const head = contentStart - r;
+      const tail = end - endTag;
+      reduced = Buffer.allocUnsafe(head + lines + tail);
+      v.copy(reduced, 0, r, contentStart);
+      reduced.fill(LF, head, head + lines);
+      v.copy(reduced, head + lines, endTag, end);
+    }
+    this.#inRecord = false;
+    this.#inner.length = 0;
+    this.#start = end;
+    this.#pos = end;
+    return { kind: 'record', bytes, reduced };
+  }
+
+  /** The end tag at `lt` as written, for messages. */
+  #quoteName(lt: number): string {
+    const v = this.#view;
+    const gt = v.indexOf(GT, lt);
+    return v.toString('utf8', lt, Math.min(gt === -1 ? v.length : gt + 1, lt + 80));
+  }
+
+  #anomaly(what: string): FeedmillError {
+    return new FeedmillError('FEEDMILL_XML_MALFORMED', `the XML is not well-formed: ${what}`);
+  }
+
+  #tooLong(): FeedmillError {
+    return new FeedmillError('FEEDMILL_XML_MALFORMED', `an XML record is longer than ${this.#maxRecordBytes} bytes`, { maxRecordBytes: this.#maxRecordBytes });
+  }
+}
