@@ -262,10 +262,15 @@ export class XmlRecordScanner {
       } else if (this.#consKind === END_TAG) {
         const ne = this.#inner.pop() as number;
         const ns = this.#inner.pop() as number;
-        if (!this.#endTagNames(lt, v, r + ns, r + ne)) {
-          throw this.#anomaly(`the end tag ${this.#quoteName(lt)} does not match <${v.toString('utf8', r + ns, r + ne)}> in a record`);
+        // Only the record's own end tag is checked here: a mismatch further in is found by the
+        // shard, which parses the whole record (and a failed load is then re-checked by saxes).
+        // Comparing every inner name cost 7 % of the ingest thread.
+        if (this.#inner.length === 0) {
+          if (!this.#endTagNames(lt, v, r + ns, r + ne)) {
+            throw this.#anomaly(`the end tag ${this.#quoteName(lt)} does not match <${v.toString('utf8', r + ns, r + ne)}> in a record`);
+          }
+          return this.#emitRecord(this.#recTagEnd, lt, end);
         }
-        if (this.#inner.length === 0) return this.#emitRecord(this.#recTagEnd, lt, end);
       }
       p = end;
     }

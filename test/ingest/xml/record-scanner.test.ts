@@ -380,7 +380,8 @@ test('newlines in reduced: CR LF, lone CR and LF each count once; the tags stay 
 });
 
 test('anomalies throw FEEDMILL_XML_MALFORMED; incomplete input at end() goes out as outer bytes', () => {
-  assert.throws(() => scanAll('<rss><channel><item><a></b></item></channel></rss>'), isMalformed);
+  // A mismatch inside a record is left to the shard's full parse of the record: the record goes out whole.
+  assert.deepEqual(recordsOf(scanAll('<rss><channel><item><a></b></item></channel></rss>')).map((r) => r[0]), ['<item><a></b></item>']);
   assert.throws(() => scanAll('<rss><channel><item></itemx></channel></rss>'), isMalformed);
   assert.throws(() => scanAll('<rss><channel></rss>'), isMalformed);
   assert.throws(() => scanAll('<rss></rss></rss>'), isMalformed);
