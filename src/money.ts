@@ -28,12 +28,19 @@ export interface ParsedPrice {
  */
 /** The common spellings, "52", "19.99", "19,9": parsed without the general path's regexes. */
 const PLAIN_PRICE = /^(\d{1,15})(?:[.,](\d{1,2}))?$/;
+/** Google's spelling, "169.95 EUR": the same, with the ISO code after one space. */
+const PLAIN_PRICE_CODE = /^(\d{1,15})(?:[.,](\d{1,2}))? ([A-Z]{3})$/;
 
 export function parsePrice(text: string, defaultCurrency: string | undefined): ParsedPrice | undefined {
   const plain = PLAIN_PRICE.exec(text);
   if (plain !== null && defaultCurrency !== undefined && currencyExponent(defaultCurrency) === 2) {
     const minor = Number(plain[1]) * 100 + Number((plain[2] ?? '').padEnd(2, '0'));
     if (Number.isSafeInteger(minor)) return { minor, currency: defaultCurrency };
+  }
+  const coded = plain === null ? PLAIN_PRICE_CODE.exec(text) : null;
+  if (coded !== null && currencyExponent(coded[3] as string) === 2) {
+    const minor = Number(coded[1]) * 100 + Number((coded[2] ?? '').padEnd(2, '0'));
+    if (Number.isSafeInteger(minor)) return { minor, currency: coded[3] };
   }
   let s = text.trim();
   if (s === '') return undefined;

@@ -33,3 +33,19 @@ test('format then parse is the identity on minor units', () => {
     }),
   );
 });
+
+test('the "169.95 EUR" fast path agrees with the general parser', () => {
+  // A leading space sends the same text down the general path (which trims): both must agree.
+  fc.assert(
+    fc.property(
+      fc.bigInt({ min: 0n, max: 999_999_999_999_999n }),
+      fc.constantFrom('', '.5', ',5', '.05', ',99', '.9'),
+      fc.constantFrom('EUR', 'USD', 'JPY', 'KWD', 'GBP'),
+      fc.constantFrom('EUR', undefined),
+      (units, frac, code, dflt) => {
+        const text = `${units}${frac} ${code}`;
+        assert.deepEqual(parsePrice(text, dflt), parsePrice(` ${text}`, dflt), text);
+      },
+    ),
+  );
+});
