@@ -23,6 +23,7 @@ import { ParallelCsvLoad } from './parallel/csv-load.js';
 import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
 import { csvRowHandler } from './csv/rows.js';
+import { byteScannable, readHeader } from './csv/header.js';
 import { XmlEngine } from './xml/engine.js';
 import { firstXmlError } from './xml/first-error.js';
 import { XmlRecordScanner } from './xml/record-scanner.js';
@@ -428,44 +429,12 @@ function feed(decoder: StreamDecoder, chunk: Buffer, push: ((text: string) => vo
   for (let i = 0; i < chunk.length; i += DECODE_PIECE) push(decoder.decode(chunk.subarray(i, i + DECODE_PIECE)));
 }
 
-/** The boundary scanner reads single ASCII bytes: other dialects load on one thread. */
-function byteScannable(d: CsvDialect): boolean {
-  const ascii = (c: string) => c.length === 1 && c.charCodeAt(0) < 0x80 && c !== '\n' && c !== '\r';
-  return ascii(d.delimiter) && (d.quote === null || (ascii(d.quote) && d.quote !== d.delimiter));
-}
-
 /** How the loop hands bytes to the parser: decoded text (one thread) or raw bytes (parallel). */
 interface Input {
   feed(chunk: Buffer): void;
   /** After the last chunk; returns the mapper to finish (side tables), if any. */
   end(): CsvMapper | XmlMapper | undefined;
   records(): number;
-}
-
-/**
- * The header record of a CSV, parsed from the sniffed head: its fields, its line, and where the data
- * starts (the byte after the LF that ends it, and that line). Undefined when the head holds no
- * complete header (the parallel load then is not used).
- */
-function readHeader(head: Buffer, bom: number, dialect: CsvDialect): { fields: string[]; line: number; dataStart: number; dataLine: number } | undefined {
-  let first: { fields: string[]; line: number; raw: string } | undefined;
-  const engine = new CsvEngine(dialect, (fields, line, raw) => {
-    first ??= { fields, line, raw };
-  });
-  const text = head.subarray(bom).toString('utf8');
-  engine.push(text);
-  if (first === undefined) return undefined;
-  const header: { fields: string[]; line: number; raw: string } = first;
-  // The header ends on line `line + newlines inside it`; the data starts after that line's LF.
-  let lf = header.line - 1 + header.raw.split('\n').length;
-  let at = bom;
-  while (lf > 0) {
-    const i = head.indexOf(0x0a, at);
-    if (i === -1) return undefined;
-    at = i + 1;
-    lf--;
-  }
-  return { fields: header.fields, line: header.line, dataStart: at, dataLine: header.line + header.raw.split('\n').length };
 }
 
 function readSibling(dir: string, rel: string): Buffer | undefined {
