@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { ingestFile } from '../../src/ingest/index.js';
-import { CatalogVersions, OFFER_COLUMNS } from '../../src/staging/index.js';
+import { CatalogVersions } from '../../src/staging/index.js';
 import { FeedmillError } from '../../src/errors.js';
 import { testEnv, type TestEnv } from '../helpers/env.js';
+import { OFFERS_SQL, stagedRows } from '../helpers/staging.js';
 import { FIXTURES } from './profiles/helpers.js';
 
 const PARALLEL = { shards: 2, batchRecords: 3 };
@@ -38,17 +38,7 @@ async function ingest(env: TestEnv, file: string, parallel: Parameters<typeof in
   return ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: file, createCatalog: true, profile: 'google-feed', parallel });
 }
 
-function staged(env: TestEnv, sql: string): unknown[] {
-  const v = new CatalogVersions(env.db, env.config).current('shop');
-  const db = new Database(v.stagingPath, { readonly: true });
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
-}
 
-const OFFERS_SQL = `SELECT ${OFFER_COLUMNS.filter((c) => c !== 'oid').join(',')} FROM offers ORDER BY oid`;
 const REJECTS_SQL = 'SELECT line, byte_offset, path, field, code, message, raw FROM rejects ORDER BY line, code';
 
 test('RSS and Atom feeds loaded by two shard threads give the same staging as one thread', async (t) => {
@@ -70,11 +60,11 @@ test('RSS and Atom feeds loaded by two shard threads give the same staging as on
     const { seconds: _s1, version: _v1, ...ra } = a;
     const { seconds: _s2, version: _v2, ...rb } = b;
     assert.deepEqual(rb, ra, name);
-    assert.deepEqual(staged(two, OFFERS_SQL), staged(one, OFFERS_SQL), name);
-    assert.deepEqual(staged(two, REJECTS_SQL), staged(one, REJECTS_SQL), name);
+    assert.deepEqual(stagedRows(two, OFFERS_SQL), stagedRows(one, OFFERS_SQL), name);
+    assert.deepEqual(stagedRows(two, REJECTS_SQL), stagedRows(one, REJECTS_SQL), name);
     if (name === 'generated.xml') {
       assert.ok(a.rejected > 10 && a.rejectsByCode.RECORD_DUPLICATE_ID !== undefined, 'rejects and duplicates');
-      const top = (staged(two, 'SELECT max(oid) AS top FROM offers')[0] as { top: number }).top;
+      const top = (stagedRows(two, 'SELECT max(oid) AS top FROM offers')[0] as { top: number }).top;
       assert.ok(top > 1_000_000, 'the parallel load spaced its batches');
     }
   }

@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { ingestFile } from '../../src/ingest/index.js';
-import { CatalogVersions, OFFER_COLUMNS } from '../../src/staging/index.js';
+import { CatalogVersions } from '../../src/staging/index.js';
 import { FeedmillError } from '../../src/errors.js';
 import { exportCatalog } from '../../src/transform/index.js';
 import { testEnv, type TestEnv } from '../helpers/env.js';
+import { OFFERS_SQL, stagedRows } from '../helpers/staging.js';
 
 const PARALLEL = { shards: 2, chunkBytes: 512 };
 
@@ -33,17 +33,7 @@ async function ingest(env: TestEnv, file: string, parallel: Parameters<typeof in
   return ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: file, createCatalog: true, parallel });
 }
 
-function staged(env: TestEnv, sql: string): unknown[] {
-  const v = new CatalogVersions(env.db, env.config).current('shop');
-  const db = new Database(v.stagingPath, { readonly: true });
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
-}
 
-const OFFERS_SQL = `SELECT ${OFFER_COLUMNS.filter((c) => c !== 'oid').join(',')} FROM offers ORDER BY oid`;
 const REJECTS_SQL = 'SELECT line, byte_offset, field, code, message, raw FROM rejects ORDER BY line, code';
 
 test('a file loaded by two shard threads in small chunks gives the same staging as one thread', async (t) => {
@@ -59,10 +49,10 @@ test('a file loaded by two shard threads in small chunks gives the same staging 
   const { seconds: _s1, ...ra } = a;
   const { seconds: _s2, ...rb } = b;
   assert.deepEqual(rb, ra);
-  assert.deepEqual(staged(two, OFFERS_SQL), staged(one, OFFERS_SQL));
-  assert.deepEqual(staged(two, REJECTS_SQL), staged(one, REJECTS_SQL));
+  assert.deepEqual(stagedRows(two, OFFERS_SQL), stagedRows(one, OFFERS_SQL));
+  assert.deepEqual(stagedRows(two, REJECTS_SQL), stagedRows(one, REJECTS_SQL));
   // Oids increase in source order (chunk-spaced); no shard file is left beside the version.
-  const oids = (staged(two, 'SELECT oid FROM offers ORDER BY line') as { oid: number }[]).map((r) => r.oid);
+  const oids = (stagedRows(two, 'SELECT oid FROM offers ORDER BY line') as { oid: number }[]).map((r) => r.oid);
   assert.deepEqual(oids, [...oids].sort((x, y) => x - y));
   assert.ok(oids.at(-1) as number > 1_000_000, 'oids are spaced per chunk');
   const dir = new CatalogVersions(two.db, two.config).current('shop').stagingPath.replace(/\/[^/]+$/, '');

@@ -13,6 +13,7 @@ import { CatalogVersions } from '../../src/staging/index.js';
 import { FeedmillError } from '../../src/errors.js';
 import { writeZip } from '../../bench/lib/zip-writer.js';
 import { testEnv, type TestEnv } from '../helpers/env.js';
+import { stagedRows } from '../helpers/staging.js';
 
 const HEADER = 'id,title,price,link,quantity,colour_name';
 const CSV = [
@@ -32,15 +33,6 @@ async function ingest(env: TestEnv, file: string, extra: Partial<Parameters<type
   return ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: file, createCatalog: true, ...extra });
 }
 
-function staged(env: TestEnv, sql: string, ...params: unknown[]): unknown[] {
-  const v = new CatalogVersions(env.db, env.config).current('shop');
-  const db = new Database(v.stagingPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params);
-  } finally {
-    db.close();
-  }
-}
 
 test('CSV: accepted and rejected records add up, values are exact', async (t) => {
   const env = testEnv();
@@ -52,12 +44,12 @@ test('CSV: accepted and rejected records add up, values are exact', async (t) =>
   assert.equal(r.rejected, 5);
   assert.equal(r.seen, r.accepted + r.rejected);
   assert.deepEqual(r.rejectsByCode, { RECORD_BAD_PRICE: 1, RECORD_MISSING_ID: 1, RECORD_BAD_URL: 1, RECORD_COLUMN_COUNT: 1, RECORD_DUPLICATE_ID: 1 } as never);
-  assert.deepEqual(staged(env, 'SELECT offer_id, title, price, currency, availability, quantity, attrs FROM offers ORDER BY oid'), [
+  assert.deepEqual(stagedRows(env, 'SELECT offer_id, title, price, currency, availability, quantity, attrs FROM offers ORDER BY oid'), [
     { offer_id: 'A1', title: 'Pull "Alpine", laine', price: 1999, currency: 'EUR', availability: 'in_stock', quantity: 3, attrs: '{"colour_name":"rouge"}' },
     { offer_id: 'A2', title: 'Deux\nlignes', price: 500, currency: 'EUR', availability: 'out_of_stock', quantity: 0, attrs: null },
     { offer_id: 'A6', title: 'Point-virgule final', price: 750, currency: 'EUR', availability: 'in_stock', quantity: 2, attrs: null },
   ]);
-  const rejects = staged(env, 'SELECT line, field, code FROM rejects ORDER BY line') as { line: number; field: string | null; code: string }[];
+  const rejects = stagedRows(env, 'SELECT line, field, code FROM rejects ORDER BY line') as { line: number; field: string | null; code: string }[];
   assert.deepEqual(rejects, [
     { line: 5, field: 'price', code: 'RECORD_BAD_PRICE' },
     { line: 6, field: 'id', code: 'RECORD_MISSING_ID' },
@@ -129,7 +121,7 @@ test('encodings: UTF-8 BOM, UTF-16 LE/BE, Windows-1252 detected and decoded', as
     const r = await ingest(env, env.path(name));
     assert.equal(r.encoding, encoding, name);
     assert.equal(r.accepted, 1, name);
-    assert.deepEqual(staged(env, 'SELECT offer_id, title, price FROM offers'), [{ offer_id: 'B1', title: 'Crème brûlée — 1 €', price: 350 }], name);
+    assert.deepEqual(stagedRows(env, 'SELECT offer_id, title, price FROM offers'), [{ offer_id: 'B1', title: 'Crème brûlée — 1 €', price: 350 }], name);
   }
 });
 
@@ -170,7 +162,7 @@ test('U+FFFD already in the text rejects the record, naming the field', async (t
   writeFileSync(env.path('fffd.csv'), `${HEADER}\nF1,Cr\uFFFDme,1,https://x.example/f,1,\nF2,Crème,1,https://x.example/f2,1,\n`);
   const r = await ingest(env, env.path('fffd.csv'));
   assert.deepEqual([r.accepted, r.rejected], [1, 1]);
-  assert.deepEqual(staged(env, 'SELECT field, code FROM rejects'), [{ field: 'title', code: 'RECORD_ENCODING' }]);
+  assert.deepEqual(stagedRows(env, 'SELECT field, code FROM rejects'), [{ field: 'title', code: 'RECORD_ENCODING' }]);
 });
 
 test('tab and pipe delimiters are sniffed; a headerless file is refused', async (t) => {

@@ -218,8 +218,8 @@ export class XmlRecordScanner {
           this.#recTagEnd = end;
           this.#pos = end;
           this.#inner.length = 0;
-          if (this.#selfClosing) return piece ?? this.#scanRecord();
-          this.#inner.push(this.#nameStart - lt, this.#nameEnd - lt);
+          // A self-closing record has no inner stack: #scanRecord emits it at once.
+          if (!this.#selfClosing) this.#inner.push(this.#nameStart - lt, this.#nameEnd - lt);
           return piece ?? this.#scanRecord();
         }
         if (!this.#selfClosing) this.#outer.push(Buffer.from(v.subarray(this.#nameStart, this.#nameEnd)));
