@@ -16,6 +16,7 @@ import { CatalogVersions } from '../../../src/staging/index.js';
 import { openAppDb } from '../../../src/db/index.js';
 
 const crashingWorker = fileURLToPath(new URL('./fixtures/crashing-worker.ts', import.meta.url));
+const timedWorker = fileURLToPath(new URL('./fixtures/timed-worker.ts', import.meta.url));
 const hasCode = (code: string, details: Record<string, unknown> = {}) => (e: unknown) => {
   assert.ok(e instanceof FeedmillError, `expected FeedmillError, got ${String(e)}`);
   assert.equal(e.code, code, e.message);
@@ -64,6 +65,37 @@ test('the worker scans one range, renders every channel and writes one part (gzi
   assert.equal(g.quality.itemsOut, 30);
   const plain = await transformRange({ ...task, range: { ...range, index: 4 }, gzipLevel: null });
   assert.equal(readFileSync(plain.channels[0]?.path ?? assert.fail()).toString(), text);
+});
+
+test('ranges start in feed order, at most one more than the workers at a time', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root, { transformWorkers: 2 });
+  stageCatalog(config, 'acme', 400);
+  const pool = new TransformPool({ workers: 2, workerFile: timedWorker });
+  t.after(() => pool.close());
+  // Warm: a thread still loading its modules holds its first range while the other runs ahead.
+  await pool.warmUp();
+  const timed: { index: number; startedAt: number; endedAt: number }[] = [];
+  const app = openAppDb(config);
+  const stagingPath = new CatalogVersions(app, config).current('acme').stagingPath;
+  app.close();
+  const db = openForRead(stagingPath);
+  const ranges = partitionOffers(db, 10);
+  db.close();
+  const partsDir = join(root, 'parts');
+  const channel = { key: 'google-shopping', value: loadChannel('google-shopping', DEFAULT_FEEDS_DIR) };
+  const tasks: TransformTask[] = ranges.map((range) => ({ stagingPath, range, channels: [channel], partsDir, gzipLevel: null }));
+  const results = await pool.runAll(tasks, { onResult: (r) => timed.push(r as unknown as (typeof timed)[number]) });
+  assert.equal(results.length, 40);
+  assert.deepEqual(results.map((r) => r.index), ranges.map((r) => r.index), 'results in task order');
+  const byStart = [...timed].sort((a, b) => a.startedAt - b.startedAt);
+  // Threads race to their first instruction, so neighbours may swap; a range never starts more than
+  // two places (the ranges in flight) from its turn.
+  for (const [rank, r] of byStart.entries()) assert.ok(Math.abs(rank - r.index) <= 2, `range ${r.index} started ${rank + 1}th: ${byStart.map((o) => o.index).join(',')}`);
+  for (const r of timed) {
+    const ended = timed.filter((o) => o.endedAt <= r.startedAt).length;
+    assert.ok(r.index - ended <= 3, `range ${r.index} started when only ${ended} had ended`);
+  }
 });
 
 for (const mode of ['throw', 'exit', 'oom'] as const) {
