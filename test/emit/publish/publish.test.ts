@@ -108,6 +108,8 @@ test('over the size limit: refused, or split into numbered files each a whole fe
   assert.ok(one.startsWith('<feed>\n') && one.endsWith('</feed>\n'));
   assert.equal(one.slice(7, -8) + two.slice(7, -8), text);
   assert.equal(r.manifest.sha256, sha(Buffer.concat([Buffer.from(one), Buffer.from(two)])));
+  // Each file's own hash too (the first file's is taken from the whole feed's hash at the split).
+  assert.deepEqual(r.manifest.files.map((f) => f.sha256), [sha(Buffer.from(one)), sha(Buffer.from(two))]);
   assert.equal(r.manifest.items, 12);
   await assert.rejects(
     publishFeed(baseInput(feeds, parts, { limits: { maxItems: 2, split: true } })),
