@@ -6,13 +6,13 @@
  * item is in (shards.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { FeedmillError } from '../../errors.js';
 import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
 import { servePort, type PortMessage } from '../../worker-port.js';
 import { StreamDecoder } from '../decode.js';
 import { CsvEngine, type CsvDialect } from '../csv/engine.js';
 import { csvRowHandler } from '../csv/rows.js';
+import { parseRecord } from '../xml/record-tree.js';
 import { findProfile } from '../select-profile.js';
 import type { ProfileContext, ProfileSink, XmlMapper, XmlNode } from '../profile.js';
 
@@ -54,6 +54,8 @@ export interface XmlRecordBatch {
    */
   texts?: string[] | undefined;
   bytes?: Uint8Array | undefined;
+  /** With `bytes`: where each record's bytes end. */
+  ends?: number[] | undefined;
   /** Line of each record's start tag, as the ingest thread's parser reported it. */
   lines: number[];
   paths: string[];
@@ -138,60 +140,30 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
 }
 
 /**
- * Parses a batch of record texts (already found well-formed by the ingest thread's parser) inside a
- * synthetic root, rebuilds each record's node tree exactly as the XML engine does, and maps it.
- * Node lines are shifted so that each record keeps the lines of the source file.
+ * Maps a batch of records (found well-formed, or at least record-shaped, by the ingest thread).
+ * Each record is read by the fast path when it can (fast-record.ts), else by saxes; either way its
+ * node tree is the one a one-thread load builds, lines included.
  */
 function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSink): void {
-  const p = new SaxesParser({ xmlns: false });
-  const stack: XmlNode[] = [];
-  let index = 0;
-  let shift = 0;
-  p.on('error', (e: Error) => {
-    // Records found by the byte scanner are parsed here for the first time: a malformed one fails
-    // the load, and the ingest thread then reports saxes's exact error from a validating pass.
-    throw new FeedmillError('FEEDMILL_XML_MALFORMED', `the record ${batch.paths[index] ?? ''} is not well-formed: ${e.message.split('\n')[0]}`, { path: batch.paths[index] });
-  });
-  let rootOpen = false;
-  p.on('opentag', (tag) => {
-    const t = tag as SaxesTagPlain;
-    if (!rootOpen) {
-      rootOpen = true; // the synthetic root
-      return;
-    }
-    if (stack.length === 0) shift = (batch.lines[index] as number) - p.line;
-    const node: XmlNode = { name: t.name, attrs: t.attributes, text: '', children: [], line: p.line + shift };
-    const parent = stack[stack.length - 1];
-    if (parent !== undefined) parent.children.push(node);
-    stack.push(node);
-  });
-  p.on('closetag', () => {
-    const node = stack.pop();
-    if (node === undefined) return; // the synthetic root
-    if (stack.length > 0) return;
-    mapper.record(node, { line: node.line, path: batch.paths[index] as string }, sink);
-    index++;
-  });
-  const text = (t: string) => {
-    const top = stack[stack.length - 1];
-    if (top !== undefined) top.text += t;
-  };
-  p.on('text', text);
-  p.on('cdata', text);
-  p.write(`<${ROOT}>`);
-  if (batch.texts !== undefined) for (const t of batch.texts) p.write(t);
-  if (batch.bytes !== undefined) {
-    // In pieces: one string per batch would land in V8's large-object space (slow to decode).
-    const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
-    const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 });
-    for (let i = 0; i < bytes.length; i += PIECE) p.write(decoder.decode(bytes.subarray(i, i + PIECE)));
-    p.write(decoder.end());
+  const { texts, bytes, ends, lines, paths } = batch;
+  const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 });
+  const buf = bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if ((buf === undefined ? texts?.length : ends?.length) !== lines.length) {
+    throw new FeedmillError('FEEDMILL_INTERNAL', `a batch of ${lines.length} XML records came with another number of texts or ends`, { first: paths[0] });
   }
-  p.write(`</${ROOT}>`).close();
-  if (index !== batch.lines.length) {
-    throw new FeedmillError('FEEDMILL_XML_MALFORMED', `a batch of ${batch.lines.length} XML records held ${index}`, { first: batch.paths[0] });
+  let from = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let text: string;
+    if (buf !== undefined) {
+      // One string per record: decoding stays far below V8's large-object size (see PIECE).
+      const to = (ends as number[])[i] as number;
+      text = decoder.decode(buf.subarray(from, to));
+      from = to;
+    } else text = (texts as string[])[i] as string;
+    const line = lines[i] as number;
+    const path = paths[i] as string;
+    const node = parseRecord(text, line, path);
+    mapper.record(node, { line: node.line, path }, sink);
   }
+  decoder.end();
 }
-
-/** A name no feed uses for its records (XML reserves names starting with "xml"). */
-const ROOT = 'xml-feedmill-batch';

@@ -67,9 +67,10 @@ export class ParallelXmlLoad extends ShardSet implements RecordForwarder {
     if (this.#bytes.length > 0) {
       // A buffer of its own (never a slice of Node's shared pool): it is transferred, not copied.
       const all = Buffer.allocUnsafeSlow(this.#chars);
+      const ends: number[] = [];
       let at = 0;
-      for (const b of this.#bytes) at += b.copy(all, at);
-      this.dispatch({ xml: { seq: this.#seq++, bytes: all, lines: this.#lines, paths: this.#paths } } satisfies ShardMessage, [all.buffer as ArrayBuffer]);
+      for (const b of this.#bytes) ends.push((at += b.copy(all, at)));
+      this.dispatch({ xml: { seq: this.#seq++, bytes: all, ends, lines: this.#lines, paths: this.#paths } } satisfies ShardMessage, [all.buffer as ArrayBuffer]);
     } else {
       this.dispatch({ xml: { seq: this.#seq++, texts: this.#texts, lines: this.#lines, paths: this.#paths } } satisfies ShardMessage);
     }
