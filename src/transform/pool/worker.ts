@@ -8,7 +8,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openForRead, STAGED_OFFER_SQL, type StagingDb } from '../../staging/index.js';
+import { scanOffers, openForRead, STAGED_OFFER_BATCH_SQL, type StagingDb } from '../../staging/index.js';
 import type Database from 'better-sqlite3';
 import { compileChannel, type CompiledChannel, type RenderResult } from '../channels/index.js';
 import { cloneItem, itemFromRaw } from '../item.js';
@@ -33,7 +33,7 @@ function stagingFor(path: string): { db: StagingDb; select: Database.Statement }
     // workers scanning a 1 GB staging DB that alone would pass the 400 MB budget. Plain reads go
     // through SQLite's bounded page cache instead.
     db.pragma('mmap_size = 0');
-    staging = { path, db, select: db.prepare(STAGED_OFFER_SQL).raw(true) };
+    staging = { path, db, select: db.prepare(STAGED_OFFER_BATCH_SQL).raw(true) };
   }
   return staging;
 }
@@ -84,7 +84,7 @@ export default async function transformRange(task: TransformTask): Promise<Trans
   });
   let rows = 0;
   try {
-    for (const row of select.iterate(task.range.lo, task.range.hi) as Iterable<unknown[]>) {
+    for (const row of scanOffers<unknown[]>(select, task.range)) {
       rows++;
       const base = itemFromRaw(row);
       for (const lane of lanes) {
