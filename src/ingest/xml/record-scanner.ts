@@ -61,6 +61,10 @@ const S_GT = 0;
 const S_DQ = 1;
 const S_SQ = 2;
 const SLOT_BYTES = [GT, DQUOTE, SQUOTE];
+/** Slots of the shortcut's needle searches (see #next). */
+const S_BANG = 0;
+const S_QMARK = 1;
+const S_SAME = 2;
 
 const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
@@ -107,6 +111,11 @@ export class XmlRecordScanner {
    */
   readonly #at = [0, 0, 0];
   readonly #from = [Infinity, Infinity, Infinity];
+  /** The same cache for the record shortcut's multi-byte needles (see #recordEndAhead). */
+  readonly #needles: (Buffer | undefined)[] = [Buffer.from('<!'), Buffer.from('<?'), undefined];
+  readonly #needleAt = [0, 0, 0];
+  readonly #needleFrom = [Infinity, Infinity, Infinity];
+  #name: { open: Buffer; close: Buffer } | undefined;
 
   /** @param maxRecordBytes a record longer than this is refused as runaway. @default 256 MiB */
   constructor(maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES) {
@@ -147,7 +156,12 @@ export class XmlRecordScanner {
     }
     // A cached "none before the end" (at = the old end) no longer means none.
     const oldEnd = this.#view.length - chunk.length;
-    for (let s = 0; s < 3; s++) if ((this.#at[s] as number) >= oldEnd) this.#from[s] = Infinity;
+    for (let s = 0; s < 3; s++) {
+      if ((this.#at[s] as number) >= oldEnd) this.#from[s] = Infinity;
+      // A match found before the old end stays true, even for a needle of several bytes; only a
+      // "none" (the old end) is void, a needle may now straddle it.
+      if ((this.#needleAt[s] as number) >= oldEnd) this.#needleFrom[s] = Infinity;
+    }
   }
 
   end(): void {
@@ -184,6 +198,8 @@ export class XmlRecordScanner {
     for (let s = 0; s < 3; s++) {
       (this.#at as number[])[s] = (this.#at[s] as number) - delta;
       (this.#from as number[])[s] = (this.#from[s] as number) - delta;
+      (this.#needleAt as number[])[s] = (this.#needleAt[s] as number) - delta;
+      (this.#needleFrom as number[])[s] = (this.#needleFrom[s] as number) - delta;
     }
   }
 
@@ -245,6 +261,10 @@ export class XmlRecordScanner {
     const len = v.length;
     const r = this.#start;
     if (this.#inner.length === 0) return this.#emitRecord(this.#recTagEnd, this.#recTagEnd, this.#recTagEnd); // self-closing
+    if (this.#inner.length === 2 && this.#consAt < 0) {
+      const out = this.#recordEndAhead();
+      if (out !== undefined) return out;
+    }
     let p = this.#pos;
     for (;;) {
       const lt = this.#consAt >= 0 ? this.#consAt : v.indexOf(LT, p);
@@ -367,6 +387,69 @@ export class XmlRecordScanner {
     // A terminator may start in the last bytes: look there again next time, not earlier.
     this.#consScan = Math.max(from, v.length - term.length + 1);
     return -1;
+  }
+
+  /**
+   * The shortcut for a record at depth 1 (most of them, whole): its own end tag found with one
+   * search instead of a walk over every tag inside. It holds when nothing between here and that end
+   * tag can hide or nest one: no comment, CDATA section, PI or declaration (`<!`, `<?`) and no
+   * start tag of the record's own name. Attribute values cannot hold '<'. Anything else, or bytes not
+   * yet at hand, and the walk below runs instead. On a malformed record the cut may differ from the
+   * walk's, but the shard parses the record whole and fails it (see the module comment).
+   */
+  #recordEndAhead(): ScanOutput | undefined {
+    const v = this.#view;
+    const r = this.#start;
+    const ns = r + (this.#inner[0] as number);
+    const ne = r + (this.#inner[1] as number);
+    const name = this.#recordName(ns, ne);
+    const p = this.#pos;
+    const close = v.indexOf(name.close, p);
+    if (close === -1) return undefined;
+    const after = close + name.close.length;
+    if (after >= v.length) return undefined;
+    const c = v[after];
+    let gt = after;
+    if (c !== GT) {
+      if (c !== 0x20 && c !== 0x09 && c !== LF && c !== CR) return undefined;
+      gt = v.indexOf(GT, after);
+      if (gt === -1) return undefined;
+      for (let k = after; k < gt; k++) {
+        const b = v[k];
+        if (b !== 0x20 && b !== 0x09 && b !== LF && b !== CR) return undefined;
+      }
+    }
+    if (this.#next(S_BANG, p) < close || this.#next(S_QMARK, p) < close) return undefined;
+    // A start tag of the record's own name before `close` would nest: `<item` then a blank, '>' or '/'.
+    for (let k = this.#next(S_SAME, p); k < close; k = this.#next(S_SAME, k + 1)) {
+      const b = v[k + name.open.length];
+      if (b === GT || b === SLASH || b === 0x20 || b === 0x09 || b === LF || b === CR) return undefined;
+    }
+    return this.#emitRecord(this.#recTagEnd, close, gt + 1);
+  }
+
+  /** `<name` and `</name` of the current record, rebuilt only when the name changes. */
+  #recordName(ns: number, ne: number): { open: Buffer; close: Buffer } {
+    const v = this.#view;
+    const cached = this.#name;
+    if (cached !== undefined && cached.open.length === ne - ns + 1 && v.compare(cached.open, 1, cached.open.length, ns, ne) === 0) return cached;
+    const bytes = v.subarray(ns, ne);
+    const name = { open: Buffer.concat([Buffer.from('<'), bytes]), close: Buffer.concat([Buffer.from('</'), bytes]) };
+    this.#name = name;
+    this.#needles[S_SAME] = name.open;
+    this.#needleFrom[S_SAME] = Infinity;
+    return name;
+  }
+
+  /** The next needle `s` at or after p (the end of #view when none), from the cache when it still answers. */
+  #next(s: number, p: number): number {
+    const at = this.#needleAt[s] as number;
+    if ((this.#needleFrom[s] as number) <= p && p <= at) return at;
+    let found = this.#view.indexOf(this.#needles[s] as Buffer, p);
+    if (found === -1) found = this.#view.length;
+    this.#needleAt[s] = found;
+    this.#needleFrom[s] = p;
+    return found;
   }
 
   /** The end of the start tag being scanned, skipping quoted attribute values; -1 when incomplete. */

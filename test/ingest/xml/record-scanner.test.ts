@@ -308,6 +308,19 @@ test('a comment holding </item>, a CDATA section holding <item>, a PI holding </
   }
 });
 
+test('the shortcut: a record is cut at its own end tag at once when nothing before it could hide or nest one', () => {
+  // The walk over inner tags would take `</item>` as the end of <a> and go on; the shortcut cuts
+  // there, and the shard's parse of `<item><a></item>` fails the load (a validating pass then
+  // reports saxes's error). So this record shows the shortcut was taken.
+  assert.deepEqual(recordsOf(scanAll('<rss><channel><item><a></item><item/></channel></rss>')).map((r) => r[0]), ['<item><a></item>', '<item/>']);
+  // Names that merely start like the record's do not stop it; a nested <item> sends the scan the walk's way.
+  const similar = '<item><items>x</items><item_group_id>1</item_group_id></item >';
+  const nested = '<item><sub><item>deep</item></sub><item/></item>';
+  for (const step of [Infinity, 1, 3, 8]) {
+    assert.deepEqual(recordsOf(scanAll(wrap(`${similar}${nested}${similar}`), step)).map((r) => r[0]), [similar, nested, similar], `step ${step}`);
+  }
+});
+
 test('a record pushed one byte at a time: outer bytes go out early, the record once whole', () => {
   const rec = '<item id="é">\r\n<g:title>漢字 😀</g:title>\n<g:shipping><g:price>1</g:price></g:shipping></item>';
   const xml = `<rss>\n<channel>\n${rec}\n</channel></rss>`;
