@@ -7,7 +7,7 @@
  * The contract, held by property tests against saxes (test/ingest/xml/fast-record.test.ts): for any
  * input, `parseRecordFast` either returns exactly the node tree the saxes path builds (names,
  * attributes, text as written, children, lines) or returns `undefined`. It returns `undefined` for
- * everything it does not handle itself (a processing instruction, a DOCTYPE, a carriage return, a
+ * everything it does not handle itself (a processing instruction, a DOCTYPE, an unknown entity, a
  * non-ASCII name, a suspicious construct) and for everything malformed, and the caller then parses
  * that record with saxes, the reference, which builds the tree or reports the exact error. So the
  * fast path can be strict and small: it never decides that a record is malformed, only that it is
@@ -16,10 +16,12 @@
 import type { XmlNode } from '../profile.js';
 
 /**
- * Characters that XML 1.0 forbids anywhere, plus CR (the parser normalises line ends: left to saxes)
- * and surrogates (a pair is valid, a lone half is not: left to saxes).
+ * Characters that XML 1.0 forbids anywhere, and surrogates (a pair is valid, a lone half is not:
+ * left to saxes). CR is normalised away before this test.
  */
-const NOT_PLAIN = /[\u0000-\u0008\u000b-\u001f\ud800-\udfff\ufffe\uffff]/;
+const NOT_PLAIN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+/** XML 1.0 §2.11: CR LF and a lone CR read as one LF, before parsing (Windows exports use CR LF). */
+const LINE_END = /\r\n?/g;
 /** Deeper records exist nowhere in feeds; saxes takes them. */
 const MAX_DEPTH = 64;
 
@@ -37,7 +39,8 @@ const NL = 0x0a;
  * The record element that `s` holds entirely (nothing after it, only blanks before it), its start
  * tag ending on line `line`, or `undefined` when saxes must read it.
  */
-export function parseRecordFast(s: string, line: number): XmlNode | undefined {
+export function parseRecordFast(text: string, line: number): XmlNode | undefined {
+  const s = text.includes('\r') ? text.replace(LINE_END, '\n') : text;
   if (NOT_PLAIN.test(s)) return undefined;
   const r = new Reader(s);
   // Blanks before the record (a forwarded record's text keeps what stood before it) belong to no node.
@@ -125,7 +128,7 @@ class Reader {
     if (to > this.#counted) this.#counted = to;
   }
 
-  /** Skips XML blanks (space, tab, LF; CR never reaches here). */
+  /** Skips XML blanks (space, tab, LF; CR was normalised away). */
   blanks(p: number): number {
     const s = this.s;
     for (;;) {
