@@ -59,9 +59,9 @@ export function parseRecordFast(text: string, line: number): XmlNode | undefined
     const lt = s.indexOf('<', r.pos);
     if (lt < 0) return undefined;
     if (lt > r.pos) {
-      const text = r.text(r.pos, lt);
-      if (text === undefined) return undefined;
-      top.text += text;
+      const chars = r.text(r.pos, lt);
+      if (chars === undefined) return undefined;
+      top.text += chars;
     }
     const next = s.charCodeAt(lt + 1);
     if (next === SLASH) {
