@@ -59,7 +59,6 @@ SELECT o.oid AS oid, o.offer_id AS id, o.group_id AS groupId, p.product_key AS p
   p.attrs AS productAttrs, o.attrs AS offerAttrs, o.line AS line
 FROM offers o LEFT JOIN products p ON p.pid = o.pid`;
 
-
 export const STAGED_OFFER_SQL = `${STAGED_OFFER_SELECT}
 WHERE o.oid >= ? AND o.oid <= ?
 ORDER BY o.oid`;
@@ -74,23 +73,19 @@ LIMIT ?`;
 export const OFFER_BATCH_ROWS = 512;
 
 /**
- * The rows of a range, read in batches from a statement prepared on STAGED_OFFER_BATCH_SQL (raw or
- * not). One native call per batch instead of one per row: the scan of a 34-column row got about
- * 15 % faster here. And no statement stays open while the caller awaits between rows.
+ * The raw rows of a range (`.raw(true)`, columns in STAGED_OFFER_SQL order, oid first), read in
+ * batches from a statement prepared on STAGED_OFFER_BATCH_SQL. One native call per batch instead of
+ * one per row: the scan of a 34-column row got about 15 % faster here. And no statement stays open
+ * while the caller awaits between rows.
  */
-export function* scanOffers<Row>(select: Statement, range: RowidRange, size = OFFER_BATCH_ROWS): Generator<Row> {
+export function* scanOffers(select: Statement, range: RowidRange, size = OFFER_BATCH_ROWS): Generator<unknown[]> {
   let after = range.lo - 1;
   for (;;) {
-    const rows = select.all(after, range.hi, size) as Row[];
+    const rows = select.all(after, range.hi, size) as unknown[][];
     yield* rows;
     if (rows.length < size) return;
-    after = oidOf(rows[rows.length - 1]);
+    after = (rows[rows.length - 1] as unknown[])[0] as number;
   }
-}
-
-/** The oid of a row, whether raw (first column) or named. */
-function oidOf(row: unknown): number {
-  return (Array.isArray(row) ? row[0] : (row as { oid: number }).oid) as number;
 }
 
 export interface RowidRange {

@@ -84,7 +84,7 @@ export default async function transformRange(task: TransformTask): Promise<Trans
   });
   let rows = 0;
   try {
-    for (const row of scanOffers<unknown[]>(select, task.range)) {
+    for (const row of scanOffers(select, task.range)) {
       rows++;
       const base = itemFromRaw(row);
       for (const lane of lanes) {
