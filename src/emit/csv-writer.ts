@@ -23,12 +23,21 @@ export function fieldEscaper(delimiter: string, quoting: CsvQuoting): (value: st
 
 export function compileCsvRow(columns: number, delimiter: string, quoting: CsvQuoting): CsvRowWriter {
   const escape = fieldEscaper(delimiter, quoting);
+  // Per column, the last value and its escaped form: consecutive rows often repeat one (the
+  // variants of a product), and the field renderers then give back the very same string.
+  const lastValue: (string | undefined)[] = new Array<undefined>(columns).fill(undefined);
+  const lastEscaped: string[] = new Array<string>(columns).fill('');
   return (values) => {
     let out = '';
     for (let i = 0; i < columns; i++) {
       const v = values[i];
       if (i > 0) out += delimiter;
-      if (v !== undefined && v !== '') out += escape(v);
+      if (v === undefined || v === '') continue;
+      if (v !== lastValue[i]) {
+        lastValue[i] = v;
+        lastEscaped[i] = escape(v);
+      }
+      out += lastEscaped[i] as string;
     }
     return `${out}\n`;
   };

@@ -52,14 +52,23 @@ export function compileXmlItem(element: string, children: readonly XmlElementSpe
   };
 
   const plain = children.map((c) => c.attributes.length === 0);
+  // Per element, the last plain value and its whole escaped element: consecutive items often
+  // repeat a value (a product's variants), and the field renderers give back the same string then.
+  const lastValue: (string | undefined)[] = new Array<undefined>(n).fill(undefined);
+  const lastElement: string[] = new Array<string>(n).fill('');
   return (values, attrs) => {
     let out = open;
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v === undefined) continue;
       // The common case inline: one value, no attributes.
-      if (typeof v === 'string' && plain[i] === true) out += (plainOpen[i] as string) + escapeXmlText(v) + (closeTags[i] as string);
-      else if (typeof v === 'string') out += one(i, v, attrs[i]);
+      if (typeof v === 'string' && plain[i] === true) {
+        if (v !== lastValue[i]) {
+          lastValue[i] = v;
+          lastElement[i] = (plainOpen[i] as string) + escapeXmlText(v) + (closeTags[i] as string);
+        }
+        out += lastElement[i] as string;
+      } else if (typeof v === 'string') out += one(i, v, attrs[i]);
       else for (const each of v) out += one(i, each, attrs[i]);
     }
     return out + close;

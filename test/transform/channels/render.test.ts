@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileChannel, loadChannel, parseChannelDefinition, type RenderResult } from '../../../src/transform/index.js';
-import { departureItem, merchantItem } from './items.js';
+import { compileChannel, listChannels, loadChannel, parseChannelDefinition, type RenderResult } from '../../../src/transform/index.js';
+import { departureItem, GOLDEN_ITEMS, merchantItem } from './items.js';
 
 const google = compileChannel(loadChannel('google-shopping'));
 const meta = compileChannel(loadChannel('meta'));
@@ -121,6 +121,18 @@ test('render is pure: the same item renders to the same text, and the item is no
   const b = google.render(item);
   assert.deepEqual(a, b);
   assert.deepEqual(item, copy);
+});
+
+test('a value repeated from the previous item renders as on a fresh channel (the per-field memo changes nothing)', () => {
+  // Variants in a row share values; renderers keep the last clean outcome. Repeats of every golden
+  // item, with warnings (truncated title), invalid values (bad link) and exclusions between them.
+  const sequence = GOLDEN_ITEMS.flatMap((item, i) => [item, item, { ...item, id: `${item.id}-v`, oid: item.oid + 100 }, GOLDEN_ITEMS[(i + 3) % GOLDEN_ITEMS.length] ?? item, item]);
+  for (const def of listChannels()) {
+    const warm = compileChannel(def);
+    for (const [i, item] of sequence.entries()) {
+      assert.deepEqual(warm.render(item), compileChannel(def).render(item), `${def.name}, item ${i} (${item.id})`);
+    }
+  }
 });
 
 test('header and footer use the feed context, escaped', () => {
