@@ -113,6 +113,7 @@ export class StreamDecoder {
   #bytes = 0;
   #skip: number;
   #carry: Buffer | undefined;
+  #textBytes: number | undefined;
 
   /** `startByte`: offset of the first byte given, when decoding a chunk of a larger file. */
   constructor(detected: DetectedEncoding, startByte = 0) {
@@ -123,6 +124,14 @@ export class StreamDecoder {
       detected.encoding === 'utf-8'
         ? undefined
         : new TextDecoder(detected.encoding, { fatal: detected.encoding !== 'windows-1252', ignoreBOM: true });
+  }
+
+  /**
+   * The UTF-8 length of the text the last `decode` returned, when known without measuring it (UTF-8
+   * input: the bytes it came from), else undefined.
+   */
+  get textBytes(): number | undefined {
+    return this.#textBytes;
   }
 
   /** Bytes consumed so far (including the BOM). */
@@ -167,6 +176,7 @@ export class StreamDecoder {
     this.#carry = end === buf.length ? undefined : Buffer.from(buf.subarray(end));
     const body = end === buf.length ? buf : buf.subarray(0, end);
     if (!isUtf8(body)) throw this.#invalid(body, bufStart, undefined);
+    this.#textBytes = body.length;
     return body.toString('utf8');
   }
 

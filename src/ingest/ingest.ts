@@ -242,7 +242,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     encoding = detected.encoding;
     const sample = new TextDecoder(detected.encoding, { ignoreBOM: false }).decode(head.subarray(0, SNIFF_BYTES));
     format = sniffFormat(sample);
-    const textInput = (push: (text: string) => void, end: () => CsvMapper | XmlMapper | undefined, records: () => number): Input => ({
+    const textInput = (push: (text: string, textBytes?: number) => void, end: () => CsvMapper | XmlMapper | undefined, records: () => number): Input => ({
       feed: (chunk) => feed(decoder, chunk, push),
       end: () => {
         push(decoder.end());
@@ -331,7 +331,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       rowHandler(fields, line, raw);
     });
     return textInput(
-      (t) => engine.push(t),
+      (t, textBytes) => engine.push(t, textBytes),
       () => {
         engine.end();
         if (mapper === undefined) throw new FeedmillError('FEEDMILL_CSV_NO_HEADER', `${sourceName} has no header row`, {});
@@ -424,9 +424,12 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
  */
 const DECODE_PIECE = 48 * 1024;
 
-function feed(decoder: StreamDecoder, chunk: Buffer, push: ((text: string) => void) | undefined): void {
+function feed(decoder: StreamDecoder, chunk: Buffer, push: ((text: string, textBytes: number | undefined) => void) | undefined): void {
   if (push === undefined) return;
-  for (let i = 0; i < chunk.length; i += DECODE_PIECE) push(decoder.decode(chunk.subarray(i, i + DECODE_PIECE)));
+  for (let i = 0; i < chunk.length; i += DECODE_PIECE) {
+    const text = decoder.decode(chunk.subarray(i, i + DECODE_PIECE));
+    push(text, decoder.textBytes);
+  }
 }
 
 /** How the loop hands bytes to the parser: decoded text (one thread) or raw bytes (parallel). */

@@ -12,11 +12,18 @@ function decodeChunked(bytes: Buffer, cuts: number[]): string {
   const d = new StreamDecoder(detectEncoding(bytes));
   let out = '';
   let at = 0;
+  const piece = (b: Buffer): string => {
+    const text = d.decode(b);
+    // When the decoder knows the UTF-8 length of its text (UTF-8 input), it must be exact: the CSV
+    // engine carries byte offsets with it.
+    if (d.textBytes !== undefined) assert.equal(d.textBytes, Buffer.byteLength(text));
+    return text;
+  };
   for (const c of [...cuts].sort((a, b) => a - b)) {
-    out += d.decode(bytes.subarray(at, c));
+    out += piece(bytes.subarray(at, c));
     at = c;
   }
-  return out + d.decode(bytes.subarray(at)) + d.end();
+  return out + piece(bytes.subarray(at)) + d.end();
 }
 
 test('UTF-8 and UTF-16 survive any chunking', () => {

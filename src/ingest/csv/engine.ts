@@ -57,6 +57,8 @@ export class CsvEngine {
   #line = 1;
   /** UTF-8 byte offset of the start of #buf in the decoded stream. */
   #byteStart = 0;
+  /** UTF-8 length of #buf. */
+  #bufBytes = 0;
   /** Byte-offset checkpoint inside the buffer being parsed: char index and its byte offset. */
   #ckChar = 0;
   #ckByte = 0;
@@ -106,8 +108,14 @@ export class CsvEngine {
     return this.#line;
   }
 
-  push(chunk: string): void {
+  /**
+   * `chunkBytes`: the chunk's UTF-8 length when the caller knows it (a UTF-8 decoder does), so that
+   * only the unparsed tail of each chunk is measured to carry byte offsets over: measuring whole
+   * chunks cost about 0.9 µs per merchant row, for offsets that only rejects use.
+   */
+  push(chunk: string, chunkBytes?: number): void {
     this.#buf = this.#buf.length === 0 ? chunk : this.#buf + chunk;
+    this.#bufBytes += chunkBytes ?? Buffer.byteLength(chunk);
     this.#parse(false);
     if (this.#buf.length > this.#maxRecordChars) {
       throw new FeedmillError(
@@ -291,7 +299,9 @@ export class CsvEngine {
     }
     this.#buf = pos >= len ? '' : buf.slice(pos);
     this.#line = line;
-    this.#byteStart = this.#offsetAt(pos);
+    const tailBytes = pos >= len ? 0 : pos === 0 ? this.#bufBytes : Buffer.byteLength(this.#buf);
+    this.#byteStart += this.#bufBytes - tailBytes;
+    this.#bufBytes = tailBytes;
     this.#parsing = '';
   }
 }

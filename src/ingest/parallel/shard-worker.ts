@@ -111,7 +111,10 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
         firstLine: chunk.line,
         firstByte: chunk.textByte,
       });
-      for (let i = 0; i < bytes.length; i += PIECE) engine.push(decoder.decode(bytes.subarray(i, i + PIECE)));
+      for (let i = 0; i < bytes.length; i += PIECE) {
+        const text = decoder.decode(bytes.subarray(i, i + PIECE));
+        engine.push(text, decoder.textBytes);
+      }
       engine.push(decoder.end());
       engine.end();
       records += engine.records;

@@ -143,6 +143,31 @@ test('random, possibly malformed text: same records or both fail', () => {
   );
 });
 
+test('byte offsets are the same whether the caller gives each chunk\'s UTF-8 length or the engine measures it', () => {
+  const text = fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r\n', 'é', '😀', ' '), maxLength: 60 });
+  fc.assert(
+    fc.property(text, fc.array(fc.nat(), { maxLength: 5 }), (t, cutSeeds) => {
+      const offsets = (chunks: readonly string[], given: boolean): number[] | 'error' => {
+        const out: number[] = [];
+        const e: CsvEngine = new CsvEngine({ delimiter: ',', quote: '"' }, () => out.push(e.recordByteOffset()), { firstByte: 7 });
+        try {
+          for (const c of chunks) e.push(c, given ? Buffer.byteLength(c) : undefined);
+          e.end();
+        } catch {
+          return 'error';
+        }
+        return out;
+      };
+      const cuts = [...new Set(cutSeeds.map((s) => s % (t.length + 1)))].sort((a, b) => a - b);
+      // Cut between code units only where a character does not straddle: a decoder never splits one.
+      const safe = cuts.filter((c) => !(t.charCodeAt(c - 1) >= 0xd800 && t.charCodeAt(c - 1) <= 0xdbff));
+      const chunks = [0, ...safe].map((c, i) => t.slice(c, [...safe, t.length][i]));
+      assert.deepEqual(offsets(chunks, true), offsets([t], false), JSON.stringify(chunks));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('byte offsets asked for only now and then are the same as when asked for every record', () => {
   const text = 'h,x\n' + Array.from({ length: 300 }, (_, i) => `${i},"é ${'ü'.repeat(i % 7)}\nz"\n`).join('');
   const every: number[] = [];
