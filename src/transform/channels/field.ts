@@ -31,6 +31,7 @@ export interface Scratch {
 }
 
 export type FieldValue = string | readonly string[] | undefined;
+const NO_REASONS: readonly Reason[] = Object.freeze([]);
 export type FieldRenderer = (item: Item, scratch: Scratch) => FieldValue;
 /** Turns one present, non-empty raw value into output text, or undefined with `scratch.reason` set. */
 type KindProcessor = (value: string | number, item: Item, scratch: Scratch) => string | undefined;
@@ -59,19 +60,25 @@ export function compileField(def: FieldDefinition, format: ChannelFormat, priceO
     }
     // Every other kind depends on the value alone, and consecutive offers often repeat one (the
     // variants of a product share its description, brand, category...: 55-60 % of them in the
-    // bench catalog): the last clean outcome is kept and given back for the same input. Only a
-    // valid value without warnings is kept, so nothing needs replaying. The same output string
-    // also lets the item writer's own memo hit on identity.
+    // bench catalog): the last valid outcome is kept, with its warnings (a truncation), and given
+    // back for the same input. The same output string also lets the item writer's own memo hit
+    // on identity.
     let lastIn: string | number | undefined;
     let lastOut: string | undefined;
+    let lastWarnings: readonly Reason[] = [];
     return (item, scratch) => {
       const v = get(item);
       if (v === null || v === undefined || v === '') return undefined;
-      if (v === lastIn) return lastOut;
+      if (v === lastIn) {
+        for (const w of lastWarnings) scratch.warnings.push(w);
+        return lastOut;
+      }
       const out = process(v, item, scratch);
-      if (out !== undefined && scratch.reason === null && scratch.warnings.length === 0) {
+      if (out !== undefined && scratch.reason === null) {
         lastIn = v;
         lastOut = out;
+        // The caller empties `warnings` before each field: what is there now is this value's.
+        lastWarnings = scratch.warnings.length === 0 ? NO_REASONS : [...scratch.warnings];
       }
       return out;
     };

@@ -107,6 +107,8 @@ export function containsHtml(value: string): boolean {
   return TAG_TEST.test(value) || (value.includes('&') && decodeEntities(value) !== value);
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Length in characters (code points), the unit channel limits use; astral characters count once. */
 export function charLength(s: string): number {
   let n = s.length;
@@ -132,11 +134,20 @@ export function fitsLength(s: string, max: number): boolean {
  */
 export function truncateAtWord(s: string, max: number): string {
   if (fitsLength(s, max)) return s;
-  const chars = Array.from(s);
-  const head = chars.slice(0, max).join('');
-  const next = chars[max];
+  // The UTF-16 index after `max` code points, without splitting the string into an array (that
+  // cost most of a channel's render when every description passed its limit: 19 µs an item).
+  let end = max;
+  if (SURROGATE.test(s)) {
+    end = 0;
+    for (let n = 0; n < max && end < s.length; n++) {
+      const c = s.charCodeAt(end);
+      const d = s.charCodeAt(end + 1);
+      end += c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+    }
+  }
+  const head = s.slice(0, end);
   let cut = head;
-  if (next !== ' ') {
+  if (s.charCodeAt(end) !== 0x20) {
     const space = head.lastIndexOf(' ');
     if (space >= head.length / 2) cut = head.slice(0, space);
   }

@@ -75,6 +75,28 @@ test('truncation at a word boundary, within the limit, never splitting a surroga
   );
 });
 
+test('truncation agrees with cutting the code point array (the plain reading of the rule)', () => {
+  const reference = (s: string, max: number): string => {
+    const chars = Array.from(s);
+    if (chars.length <= max) return s;
+    const head = chars.slice(0, max).join('');
+    let cut = head;
+    if (chars[max] !== ' ') {
+      const space = head.lastIndexOf(' ');
+      if (space >= head.length / 2) cut = head.slice(0, space);
+    }
+    return cut.replace(/[\s,;:\-–—]+$/u, '');
+  };
+  // Lone surrogates and pairs mixed with spaces and separators, around the limit.
+  const unit = fc.constantFrom('a', 'é', ' ', ',', '-', '😀', '\ud83d', '\ude00', '日');
+  fc.assert(
+    fc.property(fc.string({ unit, maxLength: 40 }), fc.integer({ min: 1, max: 30 }), (s, max) => {
+      assert.equal(truncateAtWord(s, max), reference(s, max), JSON.stringify([s, max]));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
 test('characters are code points: an emoji counts once', () => {
   assert.equal(charLength('a😀b'), 3);
 });
