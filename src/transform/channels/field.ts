@@ -31,7 +31,6 @@ export interface Scratch {
 }
 
 export type FieldValue = string | readonly string[] | undefined;
-const NO_REASONS: readonly Reason[] = Object.freeze([]);
 export type FieldRenderer = (item: Item, scratch: Scratch) => FieldValue;
 /** Turns one present, non-empty raw value into output text, or undefined with `scratch.reason` set. */
 type KindProcessor = (value: string | number, item: Item, scratch: Scratch) => string | undefined;
@@ -45,6 +44,8 @@ export function compileGetter(def: Pick<FieldDefinition, 'source' | 'template' |
     return v === null || v === undefined || v === '' ? dflt : v;
   };
 }
+
+const NO_REASONS: readonly Reason[] = Object.freeze([]);
 
 /** `priceOf` resolves another field by name, for `below` (sale price < price). */
 export function compileField(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined): FieldRenderer {
@@ -65,7 +66,7 @@ export function compileField(def: FieldDefinition, format: ChannelFormat, priceO
     // on identity.
     let lastIn: string | number | undefined;
     let lastOut: string | undefined;
-    let lastWarnings: readonly Reason[] = [];
+    let lastWarnings: readonly Reason[] = NO_REASONS;
     return (item, scratch) => {
       const v = get(item);
       if (v === null || v === undefined || v === '') return undefined;
