@@ -206,13 +206,15 @@ export class StagingWriter {
    */
   appendShards(paths: readonly string[], counts: readonly LoadCounts[]): void {
     this.db.exec('COMMIT');
-    const offerColumns = OFFER_COLUMNS.join(',');
     const rejectColumns = REJECT_COLUMNS.join(',');
     for (const [i, path] of paths.entries()) {
       this.db.prepare('ATTACH DATABASE ? AS shard').run(path);
       try {
         this.db.exec('BEGIN');
-        this.db.exec(`INSERT INTO main.offers (${offerColumns}) SELECT ${offerColumns} FROM shard.offers`);
+        // `SELECT *` between tables of the same DDL lets SQLite copy each record as it is (its
+        // transfer optimisation) instead of decoding and re-encoding 33 columns: the merge of
+        // 500,000 shard rows went from 1.6-1.9 s to 1.2 s here. A column list disables it.
+        this.db.exec('INSERT INTO main.offers SELECT * FROM shard.offers');
         this.db.exec(`INSERT INTO main.rejects (${rejectColumns}) SELECT ${rejectColumns} FROM shard.rejects ORDER BY id`);
         this.db.exec('COMMIT');
       } finally {
