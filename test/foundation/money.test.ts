@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatPrice, parsePrice } from '../../src/money.js';
+import { currencyExponent, formatAmount, formatPrice, parsePrice } from '../../src/money.js';
 
 test('merchant price spellings parse to minor units', () => {
   const cases: [string, string | undefined, number, string | undefined][] = [
@@ -31,6 +31,28 @@ test('format then parse is the identity on minor units', () => {
       const back = parsePrice(formatPrice(minor, cur), undefined);
       assert.deepEqual(back, { minor, currency: cur });
     }),
+  );
+});
+
+test('prices format like a digit-string reading of the minor units, over the whole safe range', () => {
+  // Reference: BigInt digits, the decimal point `exp` digits from the right, zero-padded.
+  const reference = (minor: number, currency: string): string => {
+    const exp = currencyExponent(currency);
+    const digits = (minor < 0 ? -BigInt(minor) : BigInt(minor)).toString().padStart(exp + 1, '0');
+    const amount = exp === 0 ? digits : `${digits.slice(0, digits.length - exp)}.${digits.slice(digits.length - exp)}`;
+    return `${minor < 0 ? '-' : ''}${amount} ${currency}`;
+  };
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.integer({ min: -100_000, max: 100_000 }), fc.maxSafeInteger(), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0, 9, 10, 99, 100, 101, 2 ** 47 * 100 - 1)),
+      fc.constantFrom('EUR', 'USD', 'JPY', 'KWD', 'GBP'),
+      (minor, cur) => {
+        const want = reference(minor, cur);
+        assert.equal(formatPrice(minor, cur), want);
+        assert.equal(formatAmount(minor, cur), want.slice(0, want.lastIndexOf(' ')));
+      },
+    ),
+    { numRuns: 5000 },
   );
 });
 
