@@ -3,7 +3,7 @@
  *
  * Each function first runs one precompiled regex test; the vast majority of catalog values (ids,
  * prices, URLs, most titles) need nothing and are returned as they are, without allocating. Only a
- * value that holds a special character takes the slow path, a single char-code scan.
+ * value that holds a special character takes the slow path, which jumps between special characters.
  *
  * Invariants, proven by round-trip property tests (render → sax / csv-parse → same value):
  * - XML: the output is well-formed XML 1.0 character data. Characters XML 1.0 forbids (C0 controls
@@ -64,26 +64,38 @@ function forbiddenLength(s: string, i: number, c: number): number {
   return c === 0xfffe || c === 0xffff ? 1 : 0;
 }
 
+const XML_SLOW_ALL = new RegExp(XML_SLOW.source, 'g');
+const XML_ATTR_SLOW_ALL = new RegExp(XML_ATTR_SLOW.source, 'g');
+
+/**
+ * The global twin of the test regex jumps from one special character to the next (a native scan):
+ * a description with one quote costs two regex steps instead of a JS loop over its 500 characters
+ * (0.64 µs an item in a Google export profile). `test` moves `lastIndex` without building a match.
+ */
 function escapeXmlSlow(s: string, attr: boolean): string {
+  const re = attr ? XML_ATTR_SLOW_ALL : XML_SLOW_ALL;
+  re.lastIndex = 0;
   let out = '';
   let start = 0;
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
+  while (re.test(s)) {
+    const i = re.lastIndex - 1;
     const c = s.charCodeAt(i);
-    let rep: string | undefined;
+    let rep: string;
     switch (c) {
       case 0x26: rep = '&amp;'; break;
       case 0x3c: rep = '&lt;'; break;
       case 0x3e: rep = '&gt;'; break;
       case 0x22: rep = '&quot;'; break;
       case 0x0d: rep = '&#13;'; break;
-      case 0x09: if (attr) rep = '&#9;'; break;
-      case 0x0a: if (attr) rep = '&#10;'; break;
+      case 0x09: rep = '&#9;'; break; // matched in attributes only
+      case 0x0a: rep = '&#10;'; break; // idem
       default:
-        if (forbiddenLength(s, i, c) === 1) rep = '';
-        else if (c >= 0xd800 && c <= 0xdbff) i++; // keep the pair, skip its low half
+        if (forbiddenLength(s, i, c) === 0) {
+          re.lastIndex = i + 2; // a valid surrogate pair: keep both halves
+          continue;
+        }
+        rep = '';
     }
-    if (rep === undefined) continue;
     out += s.slice(start, i) + rep;
     start = i + 1;
   }

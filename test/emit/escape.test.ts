@@ -54,6 +54,36 @@ test('XML text and attribute escaping round-trip through sax, forbidden characte
   );
 });
 
+/** The escaping as a plain char-by-char loop: the slow path must give exactly these bytes. */
+function referenceEscape(s: string, attr: boolean): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x26) out += '&amp;';
+    else if (c === 0x3c) out += '&lt;';
+    else if (c === 0x3e) out += '&gt;';
+    else if (c === 0x22) out += '&quot;';
+    else if (c === 0x0d) out += '&#13;';
+    else if (attr && c === 0x09) out += '&#9;';
+    else if (attr && c === 0x0a) out += '&#10;';
+    else if (c >= 0xd800 && c <= 0xdbff && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) out += s[i] + s[++i];
+    else if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) continue;
+    else out += s[i];
+  }
+  return out;
+}
+
+test('XML escaping gives exactly what a char-by-char reading gives', () => {
+  fc.assert(
+    fc.property(fc.oneof(nasty, fc.string({ unit: 'binary', maxLength: 600 }), fc.tuple(fc.string({ maxLength: 300 }), nasty).map(([a, b]) => a + b + a)), (s) => {
+      assert.equal(escapeXmlText(s), referenceEscape(s, false));
+      assert.equal(escapeXmlAttr(s), referenceEscape(s, true));
+    }),
+    { numRuns: 3000 },
+  );
+  assert.equal(escapeXmlText('\ud83d\ude00&\ud83d\ude00\ud800'), '\ud83d\ude00&amp;\ud83d\ude00');
+});
+
 test('entity-like text is escaped, not trusted', () => {
   assert.equal(escapeXmlText('AT&amp;T'), 'AT&amp;amp;T');
   assert.equal(parseXml(`<v>${escapeXmlText('AT&amp;T')}</v>`).text, 'AT&amp;T');
