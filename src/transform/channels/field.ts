@@ -51,47 +51,60 @@ const NO_REASONS: readonly Reason[] = Object.freeze([]);
 export function compileField(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined): FieldRenderer {
   const get = compileGetter(def);
   const process = compileKind(def, priceOf);
-  if (def.list === undefined) {
-    if (def.kind === 'price') {
-      return (item, scratch) => {
-        const v = get(item);
-        if (v === null || v === undefined || v === '') return undefined;
-        return process(v, item, scratch);
-      };
-    }
-    // Every other kind depends on the value alone, and consecutive offers often repeat one (the
-    // variants of a product share its description, brand, category...: 55-60 % of them in the
-    // bench catalog): the last valid outcome is kept, with its warnings (a truncation), and given
-    // back for the same input. The same output string also lets the item writer's own memo hit
-    // on identity.
-    let lastIn: string | number | undefined;
-    let lastOut: string | undefined;
-    let lastWarnings: readonly Reason[] = NO_REASONS;
+  if (def.kind === 'price') {
+    // A price depends on the item (its currency, the price a sale price must stay below): no memo.
+    const list = def.list === undefined ? undefined : compileList(def.list, def.kind, format, process);
     return (item, scratch) => {
       const v = get(item);
       if (v === null || v === undefined || v === '') return undefined;
-      if (v === lastIn) {
-        for (const w of lastWarnings) scratch.warnings.push(w);
-        return lastOut;
-      }
-      const out = process(v, item, scratch);
-      if (out !== undefined && scratch.reason === null) {
-        lastIn = v;
-        lastOut = out;
-        // The caller empties `warnings` before each field: what is there now is this value's.
-        lastWarnings = scratch.warnings.length === 0 ? NO_REASONS : [...scratch.warnings];
-      }
-      return out;
+      return list === undefined ? process(v, item, scratch) : list(v, item, scratch);
     };
   }
-  const { split, join, max } = def.list;
-  const asText = format !== 'xml';
-  // A URL holding the join character would split in two when read back: percent-encode it, which
-  // leaves the URL pointing at the same resource.
-  const joinEncoded = def.kind === 'url' ? encodeURIComponent(join) : undefined;
+  return lastValueMemo(get, def.list === undefined ? process : compileList(def.list, def.kind, format, process));
+}
+
+/**
+ * Every kind but price depends on the value alone, and consecutive offers often repeat one (the
+ * variants of a product share its description, brand, category, images...: 55-60 % of them in the
+ * bench catalog): the last valid outcome is kept, with its warnings (a truncation, dropped list
+ * entries), and given back for the same input. The same output also lets the item writer's own
+ * memo hit on identity. A list's array is shared between items then: nothing downstream mutates it.
+ */
+function lastValueMemo(get: Getter, compute: (value: string | number, item: Item, scratch: Scratch) => FieldValue): FieldRenderer {
+  let lastIn: string | number | undefined;
+  let lastOut: FieldValue;
+  let lastWarnings: readonly Reason[] = NO_REASONS;
   return (item, scratch) => {
     const v = get(item);
     if (v === null || v === undefined || v === '') return undefined;
+    if (v === lastIn) {
+      for (const w of lastWarnings) scratch.warnings.push(w);
+      return lastOut;
+    }
+    const out = compute(v, item, scratch);
+    if (out !== undefined && scratch.reason === null) {
+      lastIn = v;
+      lastOut = out;
+      // The caller empties `warnings` before each field: what is there now is this value's.
+      lastWarnings = scratch.warnings.length === 0 ? NO_REASONS : [...scratch.warnings];
+    }
+    return out;
+  };
+}
+
+/** A list field: split, each entry processed (a bad one dropped with a warning), joined for text formats. */
+function compileList(
+  list: NonNullable<FieldDefinition['list']>,
+  kind: FieldDefinition['kind'],
+  format: ChannelFormat,
+  process: KindProcessor,
+): (value: string | number, item: Item, scratch: Scratch) => FieldValue {
+  const { split, join, max } = list;
+  const asText = format !== 'xml';
+  // A URL holding the join character would split in two when read back: percent-encode it, which
+  // leaves the URL pointing at the same resource.
+  const joinEncoded = kind === 'url' ? encodeURIComponent(join) : undefined;
+  return (v, item, scratch) => {
     const out: string[] = [];
     for (const entry of String(v).split(split)) {
       const trimmed = entry.trim();
