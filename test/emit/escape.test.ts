@@ -66,9 +66,11 @@ function referenceEscape(s: string, attr: boolean): string {
     else if (c === 0x0d) out += '&#13;';
     else if (attr && c === 0x09) out += '&#9;';
     else if (attr && c === 0x0a) out += '&#10;';
-    else if (c >= 0xd800 && c <= 0xdbff && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) out += s[i] + s[++i];
-    else if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) continue;
-    else out += s[i];
+    else if (c >= 0xd800 && c <= 0xdbff && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
+      out += s.slice(i, i + 2);
+      i++;
+    } else if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) continue;
+    else out += s.charAt(i);
   }
   return out;
 }
