@@ -101,7 +101,8 @@ export function formatPrice(minor: number, currency: string): string {
 /**
  * Minor units as a decimal amount. Exponent 2 (nearly every currency) takes integer arithmetic:
  * an export formats two or three prices per item, and the digit-string path (pad, slice, join)
- * cost twice as much (0.16 against 0.08 µs a price here). Below 2^53, `abs % 100` and the division of `abs - cents` are exact.
+ * cost twice as much (0.16 against 0.08 µs a price here). Below 2^53, `abs % 100` and the
+ * division of `abs - cents` are exact.
  */
 function formatMinor(minor: number, exp: number): string {
   const neg = minor < 0;
