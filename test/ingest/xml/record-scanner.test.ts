@@ -190,11 +190,15 @@ const doc: fc.Arbitrary<Doc> = fc
     fc.array(fc.tuple(between, fc.option(item, { nil: undefined })), { maxLength: 8 }),
     blank,
     fc.constantFrom('', '\n', '<!-- end -->\r\n'),
+    // The records' parent may bear their own name: records are told by depth, and a cut that took
+    // the last `</item` before the next `<item` would swallow the parent's end tag.
+    fc.constantFrom('channel', 'channel', 'item', 'items'),
   )
-  .map(([decl, n, parts, tail, trailer]) => {
+  .map(([decl, n, parts, tail, trailer, parent]) => {
     const items = parts.flatMap(([, i]) => (i === undefined ? [] : [i]));
     const body = parts.map(([b, i]) => b + (i ?? '')).join('');
-    const xml = `${decl ? `<?xml version="1.0" encoding="UTF-8"?>${n}` : ''}<!-- <item> -->${n}<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">${n}<channel>${body}${tail}</channel>${n}</rss>${trailer}`;
+    const wrapped = parent === 'channel' ? `<channel>${body}${tail}</channel>` : `<${parent}>${body}${tail}</${parent}>${n}<${parent}>${tail}</${parent}>`;
+    const xml = `${decl ? `<?xml version="1.0" encoding="UTF-8"?>${n}` : ''}<!-- <item> -->${n}<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">${n}${wrapped}${n}</rss>${trailer}`;
     return { xml, items };
   });
 
