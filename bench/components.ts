@@ -24,7 +24,7 @@ import { FeedmillError } from '../src/errors.js';
 import { CsvEngine } from '../src/ingest/csv/engine.js';
 import { readHeader } from '../src/ingest/csv/header.js';
 import { csvRowHandler } from '../src/ingest/csv/rows.js';
-import { StreamDecoder } from '../src/ingest/decode.js';
+import { decodeInPieces, StreamDecoder } from '../src/ingest/decode.js';
 import type { ProfileContext, ProfileSink } from '../src/ingest/profile.js';
 import { findProfile } from '../src/ingest/select-profile.js';
 import { XmlRecordScanner } from '../src/ingest/xml/record-scanner.js';
@@ -54,8 +54,6 @@ if (!Number.isInteger(repeat) || repeat < 1) throw new FeedmillError('FEEDMILL_B
 const only = values.only?.split(',').map((s) => s.trim());
 /** Items held in memory for the render steps: enough to warm the JIT, small enough for any machine. */
 const RENDER_ITEMS = Math.min(offers, 30_000);
-/** The shards' decode piece (src/ingest/parallel/shard-worker.ts). */
-const PIECE = 48 * 1024;
 
 interface Row {
   step: string;
@@ -134,10 +132,7 @@ try {
       { firstLine: header.dataLine },
     );
     const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 });
-    for (let i = 0; i < csvBody.length; i += PIECE) {
-      const text = decoder.decode(csvBody.subarray(i, i + PIECE));
-      engine.push(text, decoder.textBytes);
-    }
+    decodeInPieces(decoder, csvBody, (text, textBytes) => engine.push(text, textBytes));
     engine.push(decoder.end());
     engine.end();
     if (finish) writer?.finish();

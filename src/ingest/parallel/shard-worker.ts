@@ -9,7 +9,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { FeedmillError } from '../../errors.js';
 import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
 import { servePort, type PortMessage } from '../../worker-port.js';
-import { StreamDecoder } from '../decode.js';
+import { decodeInPieces, StreamDecoder } from '../decode.js';
 import { CsvEngine, type CsvDialect } from '../csv/engine.js';
 import { csvRowHandler } from '../csv/rows.js';
 import { parseRecord } from '../xml/record-tree.js';
@@ -70,8 +70,6 @@ export interface ShardAck {
 
 /** Appending needs few pages in cache (see StagingWriterOptions.cacheMiB). */
 const SHARD_CACHE_MIB = 8;
-/** Decoding and parsing in 48 KiB pieces, as the ingest thread does (see ingest.ts for why). */
-const PIECE = 48 * 1024;
 
 export default async function runShard(task: ShardTask): Promise<LoadCounts | null> {
   const { setup } = task;
@@ -111,10 +109,7 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
         firstLine: chunk.line,
         firstByte: chunk.textByte,
       });
-      for (let i = 0; i < bytes.length; i += PIECE) {
-        const text = decoder.decode(bytes.subarray(i, i + PIECE));
-        engine.push(text, decoder.textBytes);
-      }
+      decodeInPieces(decoder, bytes, (text, textBytes) => engine.push(text, textBytes));
       engine.push(decoder.end());
       engine.end();
       records += engine.records;
@@ -158,7 +153,7 @@ function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSin
   for (let i = 0; i < lines.length; i++) {
     let text: string;
     if (buf !== undefined) {
-      // One string per record: decoding stays far below V8's large-object size (see PIECE).
+      // One string per record: decoding stays far below V8's large-object size (see DECODE_PIECE).
       const to = (ends as number[])[i] as number;
       text = decoder.decode(buf.subarray(from, to));
       from = to;
