@@ -6,12 +6,20 @@
  * lock, a large page cache. Reading (transform workers): read-only, no mutex contention, mmap.
  */
 import Database from 'better-sqlite3';
+import { FeedmillError } from '../errors.js';
 
 export type StagingDb = Database.Database;
 
 export function openForLoad(path: string): StagingDb {
   const db = new Database(path);
-  db.pragma('journal_mode = OFF');
+  // better-sqlite3 opens connections in SQLite's defensive mode, which silently ignores
+  // `journal_mode = OFF` (it answered 'delete': every transaction wrote a rollback journal, and a
+  // killed load left one beside its file). Defensive mode is lifted for this one pragma only; the
+  // mode then holds for the connection. Nothing here rolls back: a failed load is deleted whole.
+  db.unsafeMode(true);
+  const mode = db.pragma('journal_mode = OFF', { simple: true });
+  db.unsafeMode(false);
+  if (mode !== 'off') throw new FeedmillError('FEEDMILL_INTERNAL', `the staging file kept journal mode ${String(mode)}`, { path });
   db.pragma('synchronous = OFF');
   db.pragma('locking_mode = EXCLUSIVE');
   // Index builds sort every key: with temp_store=MEMORY that sort would grow with the catalog. On

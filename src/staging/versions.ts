@@ -281,7 +281,9 @@ function loadingFiles(loadingPath: string): string[] {
   } catch {
     return []; // no staging directory yet
   }
-  return names.filter((n) => n === base || n.startsWith(`${base}.shard`)).map((n) => join(dir, n));
+  // SQLite's companions (`-journal`) count too: loads run without a journal now, but an earlier
+  // version's killed load left one.
+  return names.filter((n) => n === base || n === `${base}-journal` || n.startsWith(`${base}.shard`)).map((n) => join(dir, n));
 }
 
 function removeLoadingFiles(loadingPath: string): void {

@@ -28,6 +28,8 @@ test('files of a dead load are swept by the next ingest; live or recently writte
   const dead = versions.begin('shop', {});
   new StagingWriter(dead.loadingPath, { rejectLimit: 10 }).abort();
   new StagingWriter(`${dead.loadingPath}.shard1`, { rejectLimit: 10 }).abort();
+  // A rollback journal, as a load killed by an earlier version (which journaled) left one.
+  writeFileSync(`${dead.loadingPath}-journal`, ''); // empty: SQLite's own hot-journal check would not remove it
   // v2: alive (its writer holds the lock).
   const live = versions.begin('shop', {});
   const writer = new StagingWriter(live.loadingPath, { rejectLimit: 10 });
@@ -40,12 +42,13 @@ test('files of a dead load are swept by the next ingest; live or recently writte
   // Two minutes later for v1 and v2 (v2 still locked).
   age(dead.loadingPath, 120);
   age(`${dead.loadingPath}.shard1`, 120);
+  age(`${dead.loadingPath}-journal`, 120);
   age(live.loadingPath, 120);
   versions.begin('shop', {}); // v4: sweeps
   const status = (v: number) => versions.get('shop', v);
   assert.equal(status(1)?.status, 'failed');
   assert.match(String(status(1)?.error), /FEEDMILL_INGEST_ABANDONED/);
-  assert.equal(existsSync(dead.loadingPath) || existsSync(`${dead.loadingPath}.shard1`), false);
+  assert.equal(existsSync(dead.loadingPath) || existsSync(`${dead.loadingPath}.shard1`) || existsSync(`${dead.loadingPath}-journal`), false);
   assert.equal(status(2)?.status, 'loading');
   assert.ok(existsSync(live.loadingPath));
   assert.equal(status(3)?.status, 'loading');
@@ -77,4 +80,12 @@ test('an ingest killed mid-load is swept by the next one, which publishes normal
   assert.match(String(versions.get('shop', 1)?.error), /FEEDMILL_INGEST_ABANDONED/);
   assert.equal(versions.current('shop').version, 2);
   assert.deepEqual(readdirSync(dir), ['v2.sqlite']);
+});
+
+test("a staging file loads without a rollback journal (better-sqlite3's defensive mode would keep one)", (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const writer = new StagingWriter(env.path('journal-check.sqlite'), { rejectLimit: 10 });
+  t.after(() => writer.abort());
+  assert.equal(writer.db.pragma('journal_mode', { simple: true }), 'off');
 });
