@@ -263,7 +263,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         parallel = parallelXml(chosen, name, attrs);
         const mapper = (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen, parallel === undefined), { xmlRoot: { name, attrs } }));
         if (parallel !== undefined) {
-          engine.forwardRecords(parallel);
+          engine.forwardRecords(parallel, scanner !== undefined ? 'scanned' : 'text');
           if (scanner !== undefined) {
             scanner.setRecordTest((n, d) => mapper.isRecord(n, d));
             scannedXml = true;
@@ -286,7 +286,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
           if (o.kind === 'outer') feed(decoder, o.bytes, push);
           else {
             (parallel as ParallelXmlLoad).queueBytes(o.bytes);
-            feed(decoder, o.reduced, push);
+            engine.scannedRecord(o.name, o.tagLines, o.lines, o.bare);
           }
           if (rootSeen && parallel === undefined) {
             direct = true;

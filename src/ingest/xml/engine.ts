@@ -27,6 +27,14 @@ export interface RecordForwarder {
   record(text: string, line: number, path: string): void;
 }
 
+/**
+ * What saxes reads where the byte scanner took a record out, unless the record was bare (after a
+ * '>' or a blank other than CR): a comment ends the text before it exactly where the record did, so
+ * that text on either side never joins (a CR before the record stays a lone CR, one newline; a `]]`
+ * before it never meets a `>` after it; `&amp` before it never meets a `;` after it).
+ */
+const RECORD_STAND_IN = '<!---->';
+
 export interface XmlEngineOptions {
   /** Characters a single record may hold before it is refused as runaway. @default 64 MiB */
   maxRecordChars?: number;
@@ -37,8 +45,9 @@ export class XmlEngine {
   readonly #onRoot: RootHandler;
   readonly #sink: ProfileSink;
   #mapper: XmlMapper | undefined;
-  /** Names of the open elements outside the current record. */
+  /** Names of the open elements outside the current record, and their path once asked for. */
   readonly #outer: string[] = [];
+  #outerPath: string | undefined;
   /** Open elements of the record being collected (first = the record element). */
   readonly #stack: XmlNode[] = [];
   #recordPath = '';
@@ -57,6 +66,10 @@ export class XmlEngine {
   #recordDepth = 0;
   #recordStart = 0;
   #recordLine = 0;
+  /** Newlines of the records saxes never read (byte scanner mode): added to saxes's line. */
+  #lineShift = 0;
+  /** Forwarding as text keeps the text pushed since the last tag outside records; scanned mode needs none. */
+  #keepText = true;
 
   constructor(onRoot: RootHandler, sink: ProfileSink, options: XmlEngineOptions = {}) {
     this.#onRoot = onRoot;
@@ -66,17 +79,17 @@ export class XmlEngine {
     const p = new SaxesParser({ position: true, xmlns: false });
     this.#parser = p;
     p.on('error', (e: Error) => {
+      const line = p.line + this.#lineShift;
       throw new FeedmillError(
         'FEEDMILL_XML_MALFORMED',
-        `the XML is not well-formed at line ${p.line}, column ${p.column + 1}: ${e.message.split('\n')[0]}`,
-        { line: p.line, column: p.column + 1 },
+        `the XML is not well-formed at line ${line}, column ${p.column + 1}: ${e.message.split('\n')[0]}`,
+        { line, column: p.column + 1 },
         { cause: e },
       );
     });
     p.on('doctype', () => {
-      throw new FeedmillError('FEEDMILL_XML_DOCTYPE', `the XML declares a DOCTYPE at line ${p.line}; DOCTYPEs are refused (entity expansion): remove it`, {
-        line: p.line,
-      });
+      const line = p.line + this.#lineShift;
+      throw new FeedmillError('FEEDMILL_XML_DOCTYPE', `the XML declares a DOCTYPE at line ${line}; DOCTYPEs are refused (entity expansion): remove it`, { line });
     });
     p.on('opentag', (tag) => this.#open(tag as SaxesTagPlain));
     p.on('closetag', () => this.#close());
@@ -89,7 +102,7 @@ export class XmlEngine {
   }
 
   push(text: string): void {
-    if (this.#forward !== undefined || !this.#sawRoot) {
+    if ((this.#forward !== undefined && this.#keepText) || !this.#sawRoot) {
       this.#chunks.push(text);
       this.#chunkStarts.push(this.#pushed);
     }
@@ -108,8 +121,13 @@ export class XmlEngine {
    * handler (before any record). The parser still reads everything: well-formedness errors, lines
    * and paths stay exactly those of a one-thread load.
    */
-  forwardRecords(f: RecordForwarder): void {
+  forwardRecords(f: RecordForwarder, mode: 'text' | 'scanned' = 'text'): void {
     this.#forward = f;
+    this.#keepText = mode === 'text';
+    if (!this.#keepText) {
+      this.#chunks.length = 0;
+      this.#chunkStarts.length = 0;
+    }
     this.#outerEnd = this.#parser.position;
     // Nothing reads text here any more (records go as source text): without a handler, saxes
     // skips building text strings altogether.
@@ -122,13 +140,36 @@ export class XmlEngine {
     if (!this.#sawRoot) throw new FeedmillError('FEEDMILL_XML_MALFORMED', 'the XML has no root element', { line: 1 });
   }
 
+  /**
+   * Scanned mode (`forwardRecords(f, 'scanned')`): the byte scanner found a record element here,
+   * right after the text pushed so far; saxes never reads it. `tagLines` and `lines` are the
+   * newlines in its start tag and in the whole element. Forwarded with the line and path a parse of
+   * the element would give it (its text is empty: the scanner ships its bytes itself).
+   */
+  scannedRecord(name: string, tagLines: number, lines: number, bare: boolean): void {
+    const f = this.#forward;
+    if (f === undefined || this.#keepText || this.#recordDepth > 0) {
+      throw new FeedmillError('FEEDMILL_INTERNAL', 'XmlEngine.scannedRecord() outside scanned forwarding');
+    }
+    const p = this.#parser;
+    if (!bare) p.write(RECORD_STAND_IN);
+    const line = p.line + this.#lineShift + tagLines;
+    this.#lineShift += lines;
+    this.#outerPath ??= `/${this.#outer.join('/')}`;
+    const key = `${this.#outerPath}/${name}`;
+    const n = (this.#counters.get(key) ?? 0) + 1;
+    this.#counters.set(key, n);
+    this.#records++;
+    f.record('', line, `${key}[${n}]`);
+  }
+
   /** The mapper chosen at the root element, for its `finish()`. */
   get mapper(): XmlMapper | undefined {
     return this.#mapper;
   }
 
   #open(tag: SaxesTagPlain): void {
-    const line = this.#parser.line;
+    const line = this.#parser.line + this.#lineShift;
     if (this.#recordDepth > 0) {
       this.#recordDepth++;
       return;
@@ -161,6 +202,7 @@ export class XmlEngine {
       return;
     }
     this.#outer.push(tag.name);
+    this.#outerPath = undefined;
     this.#outerTag();
   }
 
@@ -175,6 +217,7 @@ export class XmlEngine {
     }
     if (this.#stack.length === 0) {
       this.#outer.pop();
+      this.#outerPath = undefined;
       this.#outerTag();
       return;
     }
@@ -201,7 +244,7 @@ export class XmlEngine {
 
   /** Forwarding: a tag outside records ended here; the text before it is no longer needed. */
   #outerTag(): void {
-    if (this.#forward === undefined) return;
+    if (this.#forward === undefined || !this.#keepText) return;
     const at = this.#parser.position;
     this.#outerEnd = at;
     let drop = 0;

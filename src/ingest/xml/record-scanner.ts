@@ -1,36 +1,41 @@
 /**
  * Record elements of an XML byte stream, found without parsing them: the ingest thread gives saxes
- * a reduced stream (everything outside records verbatim; each record replaced by its start tag, one
- * LF per newline of its content, and its end tag, so lines and paths stay exactly right) and ships
+ * only what lies outside records (verbatim), tells the XML engine where each record stood (its name
+ * and newlines, so that lines and paths stay exactly right: `XmlEngine.scannedRecord`), and ships
  * the record bytes to shard threads, which parse them for real.
  *
  * The scan only tells constructs apart: comments, CDATA sections, PIs, `<!...>` declarations (to the
  * next '>', naively: saxes refuses DOCTYPEs anyway), end tags, and start tags whose quoted attribute
  * values may hold '>'. It jumps between them with `Buffer.indexOf` (native memchr) and never looks at
  * text byte by byte. It is not a validator: on a well-formed document it agrees with saxes, and on a
- * malformed one either it throws, or saxes fails on the reduced stream, or a shard fails on a record
+ * malformed one either it throws, or saxes fails on the outer bytes, or a shard fails on a record
  * (the caller then runs a validating pass for saxes's exact error, see first-error.ts).
  *
  * Bytes, not text: the encoding must be ASCII-compatible (UTF-8, Windows-1252), where '<', '>',
  * quotes and newlines never occur inside a multi-byte character. Not UTF-16.
  *
- * Pull-based: the caller loops `while ((o = scanner.next()))`, feeding 'outer' bytes and records'
- * `reduced` bytes to saxes. The first start tag (the root) is emitted alone, ending its piece, so
+ * Pull-based: the caller loops `while ((o = scanner.next()))`, feeding 'outer' bytes to saxes and
+ * each record to the engine in its place. The first start tag (the root) is emitted alone, ending its piece, so
  * that the caller can learn the record test from saxes's root event and set it before the scan goes
  * on; until it is set, no element is a record.
  *
  * Outputs are views of the scanner's buffers (or of the pushed chunks), never written again by the
  * scanner: keep them as they are, but do not transfer their `.buffer` (it holds other bytes too).
  * 'outer' pieces may end inside a multi-byte character (decode them with a streaming decoder); a
- * record's bytes and its `reduced` are whole elements.
+ * record's bytes are a whole element.
  */
 import { FeedmillError } from '../../errors.js';
 
 export type ScanOutput =
   /** Bytes outside records, verbatim. */
   | { kind: 'outer'; bytes: Buffer }
-  /** A whole record element (start tag to end tag) and its stand-in for saxes. */
-  | { kind: 'record'; bytes: Buffer; reduced: Buffer };
+  /**
+   * A whole record element (start tag to end tag), its name, and the newlines it holds (CR LF and a
+   * lone CR count once, as XML reads them): `tagLines` inside its start tag, `lines` in all.
+   * `bare`: the byte before it is a '>' or a blank other than CR, so the text on either side of it
+   * cannot join into something else once it is taken out (see XmlEngine.scannedRecord).
+   */
+  | { kind: 'record'; bytes: Buffer; name: string; tagLines: number; lines: number; bare: boolean };
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -100,6 +105,9 @@ export class XmlRecordScanner {
   readonly #outer: Buffer[] = [];
   /** Inside a record: the record's '<' (= #start), the end of its start tag, and its open elements as name offsets from the '<'. */
   #inRecord = false;
+  /** The last byte emitted (outer pieces are never empty). */
+  #lastByte = 0;
+  #recName = '';
   #recTagEnd = 0;
   readonly #inner: number[] = [];
 
@@ -228,7 +236,9 @@ export class XmlRecordScanner {
           return this.#emitOuter(end);
         }
         const test = this.#isRecord;
-        if (depth > 0 && test !== undefined && test(v.toString('utf8', this.#nameStart, this.#nameEnd), depth)) {
+        let name: string;
+        if (depth > 0 && test !== undefined && test((name = v.toString('utf8', this.#nameStart, this.#nameEnd)), depth)) {
+          this.#recName = name;
           const piece = lt > this.#start ? this.#emitOuter(lt) : undefined;
           this.#inRecord = true;
           this.#recTagEnd = end;
@@ -260,7 +270,7 @@ export class XmlRecordScanner {
     const v = this.#view;
     const len = v.length;
     const r = this.#start;
-    if (this.#inner.length === 0) return this.#emitRecord(this.#recTagEnd, this.#recTagEnd, this.#recTagEnd); // self-closing
+    if (this.#inner.length === 0) return this.#emitRecord(this.#recTagEnd, this.#recTagEnd); // self-closing
     if (this.#inner.length === 2 && this.#consAt < 0) {
       const out = this.#recordEndAhead();
       if (out !== undefined) return out;
@@ -289,7 +299,7 @@ export class XmlRecordScanner {
           if (!this.#endTagNames(lt, v, r + ns, r + ne)) {
             throw this.#anomaly(`the end tag ${this.#quoteName(lt)} does not match <${v.toString('utf8', r + ns, r + ne)}> in a record`);
           }
-          return this.#emitRecord(this.#recTagEnd, lt, end);
+          return this.#emitRecord(this.#recTagEnd, end);
         }
       }
       p = end;
@@ -425,7 +435,7 @@ export class XmlRecordScanner {
       const b = v[k + name.open.length];
       if (b === GT || b === SLASH || b === 0x20 || b === 0x09 || b === LF || b === CR) return undefined;
     }
-    return this.#emitRecord(this.#recTagEnd, close, gt + 1);
+    return this.#emitRecord(this.#recTagEnd, gt + 1);
   }
 
   /** `<name` and `</name` of the current record, rebuilt only when the name changes. */
@@ -510,34 +520,25 @@ export class XmlRecordScanner {
   #emitOuter(to: number): ScanOutput {
     const bytes = this.#view.subarray(this.#start, to);
     this.#start = to;
+    this.#lastByte = bytes[bytes.length - 1] as number;
     return { kind: 'outer', bytes };
   }
 
-  /** The record from #start to `end`; its content runs from `contentStart` to `endTag` (its end tag's '<'). */
-  #emitRecord(contentStart: number, endTag: number, end: number): ScanOutput {
+  /** The record from #start to `end`; its start tag ends at `contentStart`. */
+  #emitRecord(contentStart: number, end: number): ScanOutput {
     const v = this.#view;
     const r = this.#start;
     if (end - r > this.#maxRecordBytes) throw this.#tooLong();
     const bytes = v.subarray(r, end);
-    let reduced = bytes;
-    if (endTag > contentStart) {
-      // XML normalises CR LF and lone CR to LF: count each as one line, as saxes does.
-      const content = v.subarray(contentStart, endTag);
-      let lines = 0;
-      for (let k = content.indexOf(LF); k !== -1; k = content.indexOf(LF, k + 1)) lines++;
-      for (let k = content.indexOf(CR); k !== -1; k = content.indexOf(CR, k + 1)) if (content[k + 1] !== LF) lines++;
-      const head = contentStart - r;
-      const tail = end - endTag;
-      reduced = Buffer.allocUnsafe(head + lines + tail);
-      v.copy(reduced, 0, r, contentStart);
-      reduced.fill(LF, head, head + lines);
-      v.copy(reduced, head + lines, endTag, end);
-    }
+    const tagLines = newlines(v, r, contentStart);
+    const lines = tagLines + newlines(v, contentStart, end);
     this.#inRecord = false;
     this.#inner.length = 0;
     this.#start = end;
     this.#pos = end;
-    return { kind: 'record', bytes, reduced };
+    const b = this.#lastByte;
+    this.#lastByte = GT;
+    return { kind: 'record', bytes, name: this.#recName, tagLines, lines, bare: b === GT || b === 0x20 || b === LF || b === 0x09 };
   }
 
   /** The end tag at `lt` as written, for messages. */
@@ -554,4 +555,17 @@ export class XmlRecordScanner {
   #tooLong(): FeedmillError {
     return new FeedmillError('FEEDMILL_XML_MALFORMED', `an XML record is longer than ${this.#maxRecordBytes} bytes`, { maxRecordBytes: this.#maxRecordBytes });
   }
+}
+
+/**
+ * Newlines in v[from, to) as XML reads them (§2.11): CR LF and a lone CR are one newline each. The
+ * ranges end at a '>', so a CR's follower is always inside them. Searched in a view of the range:
+ * a search that ran on to the end of the buffer would make a chunk of many records quadratic.
+ */
+function newlines(v: Buffer, from: number, to: number): number {
+  const w = v.subarray(from, to);
+  let n = 0;
+  for (let k = w.indexOf(LF); k !== -1; k = w.indexOf(LF, k + 1)) n++;
+  for (let k = w.indexOf(CR); k !== -1; k = w.indexOf(CR, k + 1)) if (w[k + 1] !== LF) n++;
+  return n;
 }

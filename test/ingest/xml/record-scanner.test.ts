@@ -1,10 +1,10 @@
 /**
- * XmlRecordScanner must find exactly the records saxes finds: fed the reduced stream (outer bytes and
- * each record's stand-in), the XML engine must report the same records, lines and paths as on the
- * original text, and each record's bytes must be the record element as written. The oracle is the
- * engine itself (forward mode), not a second state machine. On damaged documents, whatever the
- * engine refuses must be caught somewhere: by the scanner, by saxes on the reduced stream, or by
- * saxes on a record's own bytes (as a shard thread parses them).
+ * XmlRecordScanner must find exactly the records saxes finds: fed the outer bytes, with each record
+ * reported in its place (`XmlEngine.scannedRecord`), the XML engine must report the same records,
+ * lines and paths as on the original text, and each record's bytes must be the record element as
+ * written. The oracle is the engine itself (forward mode), not a second state machine. On damaged
+ * documents, whatever the engine refuses must be caught somewhere: by the scanner, by saxes on the
+ * outer bytes, or by saxes on a record's own bytes (as a shard thread parses them).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,18 +25,32 @@ interface Located {
   path: string;
 }
 
-/** The engine in forward mode over `texts`: each record's (line, path) and forwarded text, or the error. */
-function forward(texts: Iterable<string>, onRoot?: (m: XmlMapper) => void): { records: Located[]; texts: string[]; error?: unknown } {
+/** A record the scanner took out of the stream, as the ingest loop reports it to the engine. */
+interface Scanned {
+  name: string;
+  tagLines: number;
+  lines: number;
+  bare: boolean;
+}
+
+/**
+ * The engine in forward mode over `texts`: each record's (line, path) and forwarded text, or the
+ * error. With `onRoot` (the scanner's caller), records come as `Scanned` marks in scanned mode.
+ */
+function forward(texts: Iterable<string | Scanned>, onRoot?: (m: XmlMapper) => void): { records: Located[]; texts: string[]; error?: unknown } {
   const records: Located[] = [];
   const out: string[] = [];
   const engine: XmlEngine = new XmlEngine((): XmlMapper => {
     const m = mapper();
-    engine.forwardRecords({ record: (text, line, path) => (records.push({ line, path }), out.push(text)) });
+    engine.forwardRecords({ record: (text, line, path) => (records.push({ line, path }), out.push(text)) }, onRoot === undefined ? 'text' : 'scanned');
     onRoot?.(m);
     return m;
   }, nullSink);
   try {
-    for (const t of texts) engine.push(t);
+    for (const t of texts) {
+      if (typeof t === 'string') engine.push(t);
+      else engine.scannedRecord(t.name, t.tagLines, t.lines, t.bare);
+    }
     engine.end();
     return { records, texts: out };
   } catch (error) {
@@ -60,13 +74,13 @@ interface Reduced {
   outputs: ScanOutput[];
   /** The scanner's error, if it threw. */
   scanError?: unknown;
-  /** The engine over the reduced stream. */
+  /** The engine over the outer bytes and the scanned records. */
   engine: { records: Located[]; error?: unknown };
 }
 
 /**
- * The caller's loop: scanner outputs go to the engine (outer bytes and stand-ins), and the engine's
- * root handler sets the record test before the scanner goes on.
+ * The caller's loop: scanner outputs go to the engine (outer bytes decoded, records as marks), and
+ * the engine's root handler sets the record test before the scanner goes on.
  */
 function runReduced(bytes: Buffer, cuts: number[], maxRecordBytes?: number): Reduced {
   const scanner = new XmlRecordScanner(maxRecordBytes);
@@ -75,8 +89,8 @@ function runReduced(bytes: Buffer, cuts: number[], maxRecordBytes?: number): Red
   const stream: string[] = [];
   let scanError: unknown;
   // The engine is driven lazily (a generator) so that its root handler runs between two next() calls.
-  function* texts(): Generator<string> {
-    const drain = function* (): Generator<string> {
+  function* texts(): Generator<string | Scanned> {
+    const drain = function* (): Generator<string | Scanned> {
       for (;;) {
         let o: ScanOutput | undefined;
         try {
@@ -87,7 +101,11 @@ function runReduced(bytes: Buffer, cuts: number[], maxRecordBytes?: number): Red
         }
         if (o === undefined) return;
         outputs.push(o);
-        const t = decoder.write(o.kind === 'outer' ? o.bytes : o.reduced);
+        if (o.kind === 'record') {
+          yield { name: o.name, tagLines: o.tagLines, lines: o.lines, bare: o.bare };
+          continue;
+        }
+        const t = decoder.write(o.bytes);
         stream.push(t);
         yield t;
       }
@@ -234,7 +252,7 @@ test('random well-formed documents, random chunkings: lossless, and the records,
 
 const damage = fc.constantFrom('</item>', '<item>', '</x>', '<x>', '<', '>', '"', "'", '/', '<!--', '-->', '<![CDATA[', ']]>', '<?', '?>', '&bull;', '&', '\u0001', 'é', ' ', '</channel>', '<!DOCTYPE x>');
 
-test('damaged documents: whatever the engine refuses is caught by the scanner, saxes on the reduced stream, or a record parse', () => {
+test('damaged documents: whatever the engine refuses is caught by the scanner, saxes on the outer bytes, or a record parse', () => {
   let refused = 0;
   fc.assert(
     fc.property(
@@ -293,13 +311,14 @@ function scanAll(xml: string | Buffer, step = Infinity, opts: { maxRecordBytes?:
   return out;
 }
 
-const recordsOf = (out: ScanOutput[]) => out.flatMap((o) => (o.kind === 'record' ? [[o.bytes.toString(), o.reduced.toString()]] : []));
+/** Each record's bytes, name, and newlines (in its start tag, in all). */
+const recordsOf = (out: ScanOutput[]) => out.flatMap((o) => (o.kind === 'record' ? [[o.bytes.toString(), o.name, o.tagLines, o.lines] as const] : []));
 const wrap = (items: string) => `<rss><channel>${items}</channel></rss>`;
 
 test('an attribute value holding > in a record start tag', () => {
   const rec = `<item a="x>y" b='>"/>'><g:id>1</g:id></item>`;
   const out = scanAll(wrap(rec));
-  assert.deepEqual(recordsOf(out), [[rec, `<item a="x>y" b='>"/>'></item>`]]);
+  assert.deepEqual(recordsOf(out), [[rec, 'item', 0, 0]]);
   for (const step of [1, 2, 3, 7]) assert.deepEqual(recordsOf(scanAll(wrap(rec), step)), recordsOf(out), `step ${step}`);
 });
 
@@ -308,7 +327,7 @@ test('a comment holding </item>, a CDATA section holding <item>, a PI holding </
   const b = '<item><d><![CDATA[<item>x</item><item>]]></d></item>';
   const c = '<item><?pi </item>?></item>';
   for (const step of [Infinity, 1, 5]) {
-    assert.deepEqual(recordsOf(scanAll(wrap(`${a}\n${b}<!-- <item> -->${c}`), step)), [[a, '<item></item>'], [b, '<item></item>'], [c, '<item></item>']]);
+    assert.deepEqual(recordsOf(scanAll(wrap(`${a}\n${b}<!-- <item> -->${c}`), step)), [[a, 'item', 0, 0], [b, 'item', 0, 0], [c, 'item', 0, 0]]);
   }
 });
 
@@ -342,7 +361,7 @@ test('a record pushed one byte at a time: outer bytes go out early, the record o
   for (let o = s.next(); o !== undefined; o = s.next()) out.push(o);
   assert.equal(emittedBeforeRecord, bytes.indexOf('<item')); // nothing held back before the record
   assert.ok(concatAll(out).equals(bytes));
-  assert.deepEqual(recordsOf(out), [[rec, '<item id="é">\n\n</item>']]);
+  assert.deepEqual(recordsOf(out), [[rec, 'item', 0, 2]]);
 });
 
 test('a large record over many chunks', () => {
@@ -351,7 +370,7 @@ test('a large record over many chunks', () => {
   const out = scanAll(wrap(rec), 997);
   assert.equal(recordsOf(out).length, 1);
   assert.equal(recordsOf(out)[0]?.[0], rec);
-  assert.equal(recordsOf(out)[0]?.[1], `<item>${'\n'.repeat(20000)}</item>`);
+  assert.deepEqual(recordsOf(out)[0]?.slice(1), ['item', 0, 20000]);
 });
 
 test('the root start tag is emitted alone; records are recognised only once the test is set', () => {
@@ -382,18 +401,43 @@ test('the root start tag is emitted alone; records are recognised only once the 
   assert.deepEqual([t.next()?.kind, t.next()], ['record', undefined]);
 });
 
-test('newlines in reduced: CR LF, lone CR and LF each count once; the tags stay verbatim', () => {
+test('newlines in a record: CR LF, lone CR and LF each count once, in its start tag and in all', () => {
   const rec = '<item\r\n a="1">a\r\nb\rc\nd\r<x>\r\r\n</x>\n\r</item\r\n>';
-  const [[bytes, reduced] = []] = recordsOf(scanAll(wrap(rec)));
-  assert.equal(bytes, rec);
-  assert.equal(reduced, `<item\r\n a="1">${'\n'.repeat(8)}</item\r\n>`);
-  // A self-closing record is its own stand-in.
-  assert.deepEqual(recordsOf(scanAll(wrap('<item a="/>"\n/>'))), [['<item a="/>"\n/>', '<item a="/>"\n/>']]);
+  assert.deepEqual(recordsOf(scanAll(wrap(rec))), [[rec, 'item', 1, 10]]);
+  for (const step of [1, 2, 5]) assert.deepEqual(recordsOf(scanAll(wrap(rec), step)), [[rec, 'item', 1, 10]], `step ${step}`);
+  assert.deepEqual(recordsOf(scanAll(wrap('<item a="/>"\n/>'))), [['<item a="/>"\n/>', 'item', 1, 1]]);
   // Lines after the record come out right in saxes.
   const xml = `<rss><channel>\r\n${rec}\r\n<item>\r</item></channel></rss>`;
   const r = runReduced(Buffer.from(xml), [3, 40]);
   assert.deepEqual(r.engine.records, forward([xml]).records);
   assert.deepEqual(r.engine.records.map((x) => x.line), [3, 13]); // saxes's line at the end of the start tag
+});
+
+test('text on both sides of a scanned record never joins: a lone CR before it, `]]` before and `>` after it', () => {
+  const xml = '<rss><channel>\r<item>x</item>\n<item/>]]<item>y</item>>\r<item\r/>\n</channel>\r\n<!-- e --></rss>';
+  assert.deepEqual(scanAll(xml).flatMap((o) => (o.kind === 'record' ? [o.bare] : [])), [false, true, false, false]);
+  const original = forward([xml]);
+  assert.equal(original.error, undefined);
+  for (const cuts of [[], [15], [16, 31], [1, 2, 3, 44, 45, 60]]) {
+    const r = runReduced(Buffer.from(xml), cuts);
+    assert.equal(r.scanError, undefined);
+    assert.equal(r.engine.error, undefined, `cuts ${cuts.join(',')}`);
+    assert.deepEqual(r.engine.records, original.records, `cuts ${cuts.join(',')}`);
+  }
+  assert.deepEqual(original.records.map((x) => x.line), [2, 3, 3, 5]);
+  // `&amp` before a record and `;` after it: malformed, and must stay so.
+  const amp = '<rss><channel>&amp<item/>;</channel></rss>';
+  assert.ok(isMalformed(forward([amp]).error));
+  assert.ok(isMalformed(runReduced(Buffer.from(amp), []).engine.error));
+});
+
+test('an error after scanned records reports the line of the document, the records\' newlines included', () => {
+  const xml = '<rss><channel>\n<item>\n\n</item>\n<item\n/>\n<bad a=1/></channel></rss>';
+  const original = forward([xml]);
+  const r = runReduced(Buffer.from(xml), [20]);
+  assert.ok(isMalformed(original.error) && isMalformed(r.engine.error));
+  assert.equal((r.engine.error as FeedmillError).details?.line, (original.error as FeedmillError).details?.line);
+  assert.equal((original.error as FeedmillError).details?.line, 7);
 });
 
 test('anomalies throw FEEDMILL_XML_MALFORMED; incomplete input at end() goes out as outer bytes', () => {
