@@ -255,13 +255,18 @@ try {
   // part file. What a worker spends per offer, which the steps above do not add up to.
   if (wanted('export: one range')) {
     const partsDir = join(work, 'parts');
-    for (const [label, gzipLevel] of [['plain', null], ['gzip', 3]] as const) {
-      await measureAsync(`export: one range, google-shopping ${label}`, async () => {
+    const runs = [
+      ['google-shopping plain', ['google-shopping'], null],
+      ['google-shopping gzip', ['google-shopping'], 3],
+      ['google-shopping+meta+microsoft plain', ['google-shopping', 'meta', 'microsoft'], null],
+    ] as const;
+    for (const [label, names, gzipLevel] of runs) {
+      await measureAsync(`export: one range, ${label}`, async () => {
         rmSync(partsDir, { recursive: true, force: true });
         const r = await transformRange({
           stagingPath: stagedPath,
           range: { index: 0, lo: 0, hi: Number.MAX_SAFE_INTEGER },
-          channels: [{ key: 'google-shopping', value: loadChannel('google-shopping') }],
+          channels: names.map((key) => ({ key, value: loadChannel(key) })),
           partsDir,
           gzipLevel,
         });
