@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { detectEncoding, StreamDecoder, firstInvalidUtf8 } from '../../src/ingest/decode.js';
+import { decodeInPieces, DECODE_PIECE, DECODE_TARGET, detectEncoding, StreamDecoder, firstInvalidUtf8 } from '../../src/ingest/decode.js';
 import { FeedmillError } from '../../src/errors.js';
 
 function decodeChunked(bytes: Buffer, cuts: number[]): string {
@@ -54,4 +54,35 @@ test('firstInvalidUtf8 refuses overlongs and surrogates', () => {
   assert.equal(firstInvalidUtf8(Buffer.from([0x41, 0xc0, 0xaf]), false), 1);
   assert.equal(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80]), false), 0);
   assert.equal(firstInvalidUtf8(Buffer.from('ok ✓'), false), -1);
+});
+
+test('decodeInPieces: pieces end after a newline past DECODE_TARGET when one comes, never exceed DECODE_PIECE, and lose nothing', () => {
+  const unit = fc.constantFrom('a', 'é', '€', '😀', ',', '"', '\n', '\r\n', 'x'.repeat(700), `${'y'.repeat(3000)}\n`);
+  fc.assert(
+    fc.property(fc.array(unit, { maxLength: 400 }), fc.nat({ max: 20_000 }), (units, flat) => {
+      // Some documents hold long runs with no newline at all: pieces then end at DECODE_PIECE.
+      const text = units.join('') + 'z'.repeat(flat * 5);
+      const bytes = Buffer.from(text);
+      const d = new StreamDecoder(detectEncoding(bytes));
+      const pieces: { text: string; bytes: number | undefined }[] = [];
+      decodeInPieces(d, bytes, (t, n) => pieces.push({ text: t, bytes: n }));
+      assert.equal(pieces.map((p) => p.text).join('') + d.end(), text);
+      pieces.forEach((p, i) => {
+        const n = p.bytes as number;
+        assert.equal(n, Buffer.byteLength(p.text));
+        // A character cut at a piece's end is carried into the next piece: up to 3 bytes either way.
+        assert.ok(n <= DECODE_PIECE + 3, `piece of ${n} bytes`);
+        if (i === pieces.length - 1) return;
+        if (p.text.endsWith('\n')) {
+          // The first newline past the target: none between the target and the piece's last byte.
+          assert.ok(n > DECODE_TARGET - 3, `a piece of ${n} bytes ends at a newline before the target`);
+          assert.ok(!Buffer.from(p.text).subarray(DECODE_TARGET + 3, n - 1).includes(0x0a), 'a piece runs past a newline after the target');
+        } else {
+          assert.ok(n >= DECODE_PIECE - 3, `a piece of ${n} bytes ends neither at a newline nor at DECODE_PIECE`);
+          assert.ok(!Buffer.from(p.text).subarray(DECODE_TARGET + 3).includes(0x0a), 'a piece runs past a newline after the target');
+        }
+      });
+    }),
+    { numRuns: 150 },
+  );
 });
