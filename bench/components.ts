@@ -25,10 +25,11 @@ import { CsvEngine } from '../src/ingest/csv/engine.js';
 import { readHeader } from '../src/ingest/csv/header.js';
 import { csvRowHandler } from '../src/ingest/csv/rows.js';
 import { decodeInPieces, StreamDecoder } from '../src/ingest/decode.js';
-import type { ProfileContext, ProfileSink } from '../src/ingest/profile.js';
+import { loadXmlBatch, type XmlRecordBatch } from '../src/ingest/parallel/shard-worker.js';
+import { BATCH_RECORDS as XML_BATCH_RECORDS } from '../src/ingest/parallel/xml-load.js';
+import type { ProfileContext, ProfileSink, XmlMapper } from '../src/ingest/profile.js';
 import { findProfile } from '../src/ingest/select-profile.js';
 import { XmlRecordScanner } from '../src/ingest/xml/record-scanner.js';
-import { parseRecord } from '../src/ingest/xml/record-tree.js';
 import { openForRead, scanOffers, STAGED_OFFER_BATCH_SQL, StagingWriter } from '../src/staging/index.js';
 import { compileChannel, loadChannel, type Item } from '../src/transform/index.js';
 import { itemFromRaw } from '../src/transform/item.js';
@@ -184,17 +185,23 @@ try {
     measure('xml: scan (ingest thread)', () => scan(false));
     const mapperOf = () =>
       (findProfile('google-feed').xml as NonNullable<ReturnType<typeof findProfile>['xml']>)('rss', contextFor({ name: 'rss', attrs: { version: '2.0', 'xmlns:g': 'http://base.google.com/ns/1.0' } }));
+    // Batches as the ingest thread ships them (ParallelXmlLoad): record bytes back to back.
+    const batches: XmlRecordBatch[] = [];
+    for (let i = 0; i < records.length; i += XML_BATCH_RECORDS) {
+      const group = records.slice(i, i + XML_BATCH_RECORDS);
+      const ends: number[] = [];
+      let at = 0;
+      for (const r of group) ends.push((at += r.length));
+      batches.push({ seq: batches.length, bytes: Buffer.concat(group), ends, lines: lines.slice(i, i + group.length), paths: group.map(() => '/rss/channel/item') });
+    }
     const xmlLoad = (mode: 'parse' | 'map' | 'insert'): number => {
       const writerPath = join(work, 'xml.sqlite');
       rmSync(writerPath, { force: true });
       const writer = mode === 'insert' ? new StagingWriter(writerPath, { rejectLimit: Number.MAX_SAFE_INTEGER, cacheMiB: 8 }) : undefined;
       const sink: ProfileSink = writer === undefined ? noop : { ...noop, standaloneOffer: (p, o, line) => writer.standaloneOffer(p, o, line), reject: (r) => writer.reject(r) };
-      const mapper = mapperOf();
-      const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 });
-      for (let i = 0; i < records.length; i++) {
-        const node = parseRecord(decoder.decode(records[i] as Buffer), lines[i] as number, '/rss/channel/item');
-        if (mode !== 'parse') mapper.record(node, { line: node.line, path: '/rss/channel/item' }, sink);
-      }
+      // The shard's own batch function; in 'parse' mode a mapper that takes the trees and does nothing.
+      const mapper: XmlMapper = mode === 'parse' ? { isRecord: () => true, record: () => undefined } : mapperOf();
+      for (const batch of batches) loadXmlBatch(batch, mapper, sink);
       writer?.abort();
       return records.length;
     };

@@ -142,7 +142,7 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
  * Each record is read by the fast path when it can (fast-record.ts), else by saxes; either way its
  * node tree is the one a one-thread load builds, lines included.
  */
-function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSink): void {
+export function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSink): void {
   const { texts, bytes, ends, lines, paths } = batch;
   const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 });
   const buf = bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

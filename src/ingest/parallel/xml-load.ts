@@ -14,7 +14,7 @@ import { ShardSet, type ShardSetOptions } from './shards.js';
 import type { ShardMessage } from './shard-worker.js';
 
 /** A batch: enough records to amortise a message, few enough to balance the shards. */
-const BATCH_RECORDS = 250;
+export const BATCH_RECORDS = 250;
 const BATCH_CHARS = 4 * 1024 * 1024;
 
 export class ParallelXmlLoad extends ShardSet implements RecordForwarder {
