@@ -155,12 +155,17 @@ export class XmlEngine {
     if (!bare) p.write(RECORD_STAND_IN);
     const line = p.line + this.#lineShift + tagLines;
     this.#lineShift += lines;
+    this.#records++;
+    f.record('', line, this.#nextRecordPath(name));
+  }
+
+  /** The path of the next record named `name` under the open outer elements: `/rss/channel/item[3]`. */
+  #nextRecordPath(name: string): string {
     this.#outerPath ??= `/${this.#outer.join('/')}`;
     const key = `${this.#outerPath}/${name}`;
     const n = (this.#counters.get(key) ?? 0) + 1;
     this.#counters.set(key, n);
-    this.#records++;
-    f.record('', line, `${key}[${n}]`);
+    return `${key}[${n}]`;
   }
 
   /** The mapper chosen at the root element, for its `finish()`. */
@@ -186,11 +191,7 @@ export class XmlEngine {
     }
     const depth = this.#outer.length;
     if (depth > 0 && (this.#mapper as XmlMapper).isRecord(tag.name, depth)) {
-      const parentPath = `/${this.#outer.join('/')}`;
-      const key = `${parentPath}/${tag.name}`;
-      const n = (this.#counters.get(key) ?? 0) + 1;
-      this.#counters.set(key, n);
-      this.#recordPath = `${key}[${n}]`;
+      this.#recordPath = this.#nextRecordPath(tag.name);
       this.#recordChars = 0;
       if (this.#forward !== undefined) {
         this.#recordDepth = 1;
