@@ -286,7 +286,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
           if (o.kind === 'outer') feed(decoder, o.bytes, push);
           else {
             (parallel as ParallelXmlLoad).queueBytes(o.bytes);
-            engine.scannedRecord(o.name, o.tagLines, o.lines, o.bare);
+            engine.scannedRecord(o);
           }
           if (rootSeen && parallel === undefined) {
             direct = true;

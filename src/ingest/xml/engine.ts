@@ -15,6 +15,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { FeedmillError } from '../../errors.js';
 import type { ProfileSink, XmlMapper, XmlNode } from '../profile.js';
+import type { ScannedRecord } from './record-scanner.js';
 
 export type RootHandler = (name: string, attrs: Readonly<Record<string, string>>) => XmlMapper;
 
@@ -142,17 +143,19 @@ export class XmlEngine {
 
   /**
    * Scanned mode (`forwardRecords(f, 'scanned')`): the byte scanner found a record element here,
-   * right after the text pushed so far; saxes never reads it. `tagLines` and `lines` are the
-   * newlines in its start tag and in the whole element. Forwarded with the line and path a parse of
-   * the element would give it (its text is empty: the scanner ships its bytes itself).
+   * right after the text pushed so far (and `gapLines` newlines of blanks it skipped); saxes never
+   * reads it. `tagLines` and `lines` are the newlines in its start tag and in the whole element.
+   * Forwarded with the line and path a parse of the element would give it (its text is empty: the
+   * scanner ships its bytes itself).
    */
-  scannedRecord(name: string, tagLines: number, lines: number, bare: boolean): void {
+  scannedRecord({ name, gapLines, tagLines, lines, bare }: ScannedRecord): void {
     const f = this.#forward;
     if (f === undefined || this.#keepText || this.#recordDepth > 0) {
       throw new FeedmillError('FEEDMILL_INTERNAL', 'XmlEngine.scannedRecord() outside scanned forwarding');
     }
     const p = this.#parser;
     if (!bare) p.write(RECORD_STAND_IN);
+    this.#lineShift += gapLines;
     const line = p.line + this.#lineShift + tagLines;
     this.#lineShift += lines;
     this.#records++;

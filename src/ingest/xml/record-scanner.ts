@@ -32,10 +32,21 @@ export type ScanOutput =
   /**
    * A whole record element (start tag to end tag), its name, and the newlines it holds (CR LF and a
    * lone CR count once, as XML reads them): `tagLines` inside its start tag, `lines` in all.
-   * `bare`: the byte before it is a '>' or a blank other than CR, so the text on either side of it
-   * cannot join into something else once it is taken out (see XmlEngine.scannedRecord).
+   * `gap`: blanks between a '>' and the record, which no one needs to read (not emitted as outer
+   * bytes; `gapLines` newlines). `bare`: the last byte emitted before it is a '>' or a blank other
+   * than CR, so the text on either side of it cannot join into something else once it is taken out
+   * (see XmlEngine.scannedRecord).
    */
-  | { kind: 'record'; bytes: Buffer; name: string; tagLines: number; lines: number; bare: boolean };
+  | ({ kind: 'record'; bytes: Buffer; gap: Buffer } & ScannedRecord);
+
+/** What the XML engine needs to know of a record the scanner took out of the stream. */
+export interface ScannedRecord {
+  name: string;
+  gapLines: number;
+  tagLines: number;
+  lines: number;
+  bare: boolean;
+}
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -72,6 +83,7 @@ const S_QMARK = 1;
 const S_SAME = 2;
 
 const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
+const NO_BYTES = Buffer.alloc(0);
 
 export class XmlRecordScanner {
   readonly #maxRecordBytes: number;
@@ -107,6 +119,9 @@ export class XmlRecordScanner {
   #inRecord = false;
   /** The last byte emitted (outer pieces are never empty). */
   #lastByte = 0;
+  /** The blanks skipped before the current record, and their newlines. */
+  #gap: Buffer = NO_BYTES;
+  #gapLines = 0;
   #recName = '';
   #recTagEnd = 0;
   readonly #inner: number[] = [];
@@ -239,7 +254,18 @@ export class XmlRecordScanner {
         let name: string;
         if (depth > 0 && test !== undefined && test((name = v.toString('utf8', this.#nameStart, this.#nameEnd)), depth)) {
           this.#recName = name;
-          const piece = lt > this.#start ? this.#emitOuter(lt) : undefined;
+          let piece: ScanOutput | undefined;
+          this.#gap = NO_BYTES;
+          this.#gapLines = 0;
+          if (lt > this.#start) {
+            // Blanks between a '>' saxes has read and the record: text no one reads, so the caller
+            // need not decode it nor saxes read it (one outer piece less per record in a feed).
+            if (this.#lastByte === GT && blanksOnly(v, this.#start, lt)) {
+              this.#gap = v.subarray(this.#start, lt);
+              this.#gapLines = newlines(v, this.#start, lt);
+              this.#start = lt;
+            } else piece = this.#emitOuter(lt);
+          }
           this.#inRecord = true;
           this.#recTagEnd = end;
           this.#pos = end;
@@ -538,7 +564,7 @@ export class XmlRecordScanner {
     this.#pos = end;
     const b = this.#lastByte;
     this.#lastByte = GT;
-    return { kind: 'record', bytes, name: this.#recName, tagLines, lines, bare: b === GT || b === 0x20 || b === LF || b === 0x09 };
+    return { kind: 'record', bytes, gap: this.#gap, name: this.#recName, gapLines: this.#gapLines, tagLines, lines, bare: b === GT || b === 0x20 || b === LF || b === 0x09 };
   }
 
   /** The end tag at `lt` as written, for messages. */
@@ -568,4 +594,13 @@ function newlines(v: Buffer, from: number, to: number): number {
   for (let k = w.indexOf(LF); k !== -1; k = w.indexOf(LF, k + 1)) n++;
   for (let k = w.indexOf(CR); k !== -1; k = w.indexOf(CR, k + 1)) if (w[k + 1] !== LF) n++;
   return n;
+}
+
+/** Whether v[from, to) holds only XML blanks. */
+function blanksOnly(v: Buffer, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const b = v[k];
+    if (b !== 0x20 && b !== LF && b !== 0x09 && b !== CR) return false;
+  }
+  return true;
 }

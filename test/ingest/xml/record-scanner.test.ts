@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { StringDecoder } from 'node:string_decoder';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
-import { XmlRecordScanner, type ScanOutput } from '../../../src/ingest/xml/record-scanner.js';
+import { XmlRecordScanner, type ScannedRecord, type ScanOutput } from '../../../src/ingest/xml/record-scanner.js';
 import { XmlEngine } from '../../../src/ingest/xml/engine.js';
 import type { ProfileSink, XmlMapper } from '../../../src/ingest/profile.js';
 import { FeedmillError } from '../../../src/errors.js';
@@ -26,12 +26,7 @@ interface Located {
 }
 
 /** A record the scanner took out of the stream, as the ingest loop reports it to the engine. */
-interface Scanned {
-  name: string;
-  tagLines: number;
-  lines: number;
-  bare: boolean;
-}
+type Scanned = ScannedRecord & { kind: 'record' };
 
 /**
  * The engine in forward mode over `texts`: each record's (line, path) and forwarded text, or the
@@ -49,7 +44,7 @@ function forward(texts: Iterable<string | Scanned>, onRoot?: (m: XmlMapper) => v
   try {
     for (const t of texts) {
       if (typeof t === 'string') engine.push(t);
-      else engine.scannedRecord(t.name, t.tagLines, t.lines, t.bare);
+      else engine.scannedRecord(t);
     }
     engine.end();
     return { records, texts: out };
@@ -102,7 +97,7 @@ function runReduced(bytes: Buffer, cuts: number[], maxRecordBytes?: number): Red
         if (o === undefined) return;
         outputs.push(o);
         if (o.kind === 'record') {
-          yield { name: o.name, tagLines: o.tagLines, lines: o.lines, bare: o.bare };
+          yield o;
           continue;
         }
         const t = decoder.write(o.bytes);
@@ -140,8 +135,9 @@ function recordParses(bytes: Buffer): boolean {
   return !failed && elements === 1;
 }
 
+/** The input as the outputs hold it: outer bytes, and each record's skipped blanks then its bytes. */
 function concatAll(outputs: ScanOutput[]): Buffer {
-  return Buffer.concat(outputs.map((o) => o.bytes));
+  return Buffer.concat(outputs.flatMap((o) => (o.kind === 'record' ? [o.gap, o.bytes] : [o.bytes])));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,6 +425,33 @@ test('text on both sides of a scanned record never joins: a lone CR before it, `
   const amp = '<rss><channel>&amp<item/>;</channel></rss>';
   assert.ok(isMalformed(forward([amp]).error));
   assert.ok(isMalformed(runReduced(Buffer.from(amp), []).engine.error));
+});
+
+test('blanks between a > and a record are skipped, not emitted, their newlines counted', () => {
+  const xml = '<rss><channel>\r\n  <item/>\r\n  <item>\n</item>\n\t<item/><x/> <item/>\r<item/><x/>\r<item/>\n<item/></channel></rss>';
+  const out = scanAll(xml);
+  assert.deepEqual(
+    out.map((o) => [o.kind, o.bytes.toString(), o.kind === 'record' ? [o.gap.toString(), o.gapLines, o.bare] : []]),
+    [
+      ['outer', '<rss>', []],
+      ['outer', '<channel>\r\n  ', []],
+      ['record', '<item/>', ['', 0, true]],
+      ['record', '<item>\n</item>', ['\r\n  ', 1, true]],
+      ['record', '<item/>', ['\n\t', 1, true]],
+      ['outer', '<x/> ', []],
+      ['record', '<item/>', ['', 0, true]],
+      ['record', '<item/>', ['\r', 1, true]],
+      // Saxes reads the CR after <x/> (a piece with a tag is emitted whole): the record after it is not bare.
+      ['outer', '<x/>\r', []],
+      ['record', '<item/>', ['', 0, false]],
+      ['record', '<item/>', ['\n', 1, true]],
+      ['outer', '</channel></rss>', []],
+    ],
+  );
+  assert.ok(concatAll(out).equals(Buffer.from(xml)));
+  const original = forward([xml]);
+  for (const cuts of [[], [17], [5, 26, 27, 40]]) assert.deepEqual(runReduced(Buffer.from(xml), cuts).engine.records, original.records, `cuts ${cuts.join(',')}`);
+  assert.deepEqual(original.records.map((x) => x.line), [2, 3, 5, 5, 6, 7, 8]);
 });
 
 test('an error after scanned records reports the line of the document, the records\' newlines included', () => {
