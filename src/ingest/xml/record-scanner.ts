@@ -15,9 +15,9 @@
  * quotes and newlines never occur inside a multi-byte character. Not UTF-16.
  *
  * Pull-based: the caller loops `while ((o = scanner.next()))`, feeding 'outer' bytes to saxes and
- * each record to the engine in its place. The first start tag (the root) is emitted alone, ending its piece, so
- * that the caller can learn the record test from saxes's root event and set it before the scan goes
- * on; until it is set, no element is a record.
+ * each record to the engine in its place. The first start tag (the root) is emitted alone, ending
+ * its piece, so that the caller can learn the record test from saxes's root event and set it before
+ * the scan goes on; until it is set, no element is a record.
  *
  * Outputs are views of the scanner's buffers (or of the pushed chunks), never written again by the
  * scanner: keep them as they are, but do not transfer their `.buffer` (it holds other bytes too).
@@ -585,8 +585,9 @@ export class XmlRecordScanner {
 
 /**
  * Newlines in v[from, to) as XML reads them (§2.11): CR LF and a lone CR are one newline each. The
- * ranges end at a '>', so a CR's follower is always inside them. Searched in a view of the range:
- * a search that ran on to the end of the buffer would make a chunk of many records quadratic.
+ * ranges end at a '>' or right before a '<', so a CR's follower is inside them or is not an LF.
+ * Searched in a view of the range: a search that ran on to the end of the buffer would make a chunk
+ * of many records quadratic.
  */
 function newlines(v: Buffer, from: number, to: number): number {
   const w = v.subarray(from, to);
