@@ -51,6 +51,16 @@ test('a file loaded by two shard threads in small chunks gives the same staging 
   assert.deepEqual(rb, ra);
   assert.deepEqual(stagedRows(two, OFFERS_SQL), stagedRows(one, OFFERS_SQL));
   assert.deepEqual(stagedRows(two, REJECTS_SQL), stagedRows(one, REJECTS_SQL));
+  // Each rejected row's byte offset (in the text after the BOM) is where that row starts.
+  const body = Buffer.from(text.slice(1));
+  const rejects = stagedRows(two, REJECTS_SQL) as { line: number; byte_offset: number | null; code: string; raw: string }[];
+  const fieldRejects = rejects.filter((r) => r.code === 'RECORD_BAD_PRICE');
+  assert.ok(fieldRejects.length > 5);
+  for (const r of fieldRejects) {
+    assert.equal(typeof r.byte_offset, 'number', `line ${r.line}`);
+    assert.ok(body.subarray(r.byte_offset as number).toString('utf8', 0, r.raw.length + 1).startsWith(r.raw), `line ${r.line}: ${r.raw}`);
+    assert.equal(body[(r.byte_offset as number) - 1], 0x0a, `line ${r.line} starts after a newline`);
+  }
   // Oids increase in source order (chunk-spaced); no shard file is left beside the version.
   const oids = (stagedRows(two, 'SELECT oid FROM offers ORDER BY line') as { oid: number }[]).map((r) => r.oid);
   assert.deepEqual(oids, [...oids].sort((x, y) => x - y));

@@ -8,11 +8,17 @@ import { REJECT_RAW_MAX } from '../../model.js';
 import type { FieldProblem } from '../fields.js';
 import type { ProfileSink } from '../profile.js';
 
+/**
+ * A record's location as plain data, to spread into a reject. Spreading the location itself would
+ * drop a CSV row's byte offset: that is a getter (computed only when asked for, see csv/rows.ts).
+ */
+export function locationOf(loc: RecordLocation): RecordLocation {
+  return { line: loc.line, byteOffset: loc.byteOffset, path: loc.path };
+}
+
 export function rejectRecord(sink: ProfileSink, loc: RecordLocation, problem: FieldProblem, raw?: string): void {
   sink.reject({
-    line: loc.line,
-    byteOffset: loc.byteOffset,
-    path: loc.path,
+    ...locationOf(loc),
     code: problem.code,
     field: problem.field,
     message: problem.message,

@@ -6,6 +6,7 @@ import { FeedmillError } from '../../errors.js';
 import type { OfferInput, ProductInput, RecordLocation } from '../../model.js';
 import { FieldReader, headerKey, type FieldProblem } from '../fields.js';
 import type { CsvMapper, Profile, ProfileContext, ProfileSink } from '../profile.js';
+import { rejectRecord } from './common.js';
 
 /** Canonical field → accepted header keys (after headerKey()). */
 const ALIASES = {
@@ -98,7 +99,7 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
       const condition = r.condition('condition', at(fields, index.condition));
       if (r.problem !== undefined || id === undefined || price === undefined) {
         const p = r.problem ?? { code: 'RECORD_MISSING_ID' as const, field: 'id', message: 'id is empty' };
-        sink.reject({ ...loc, code: p.code, field: p.field, message: p.message, raw: fields.join(',') });
+        rejectRecord(sink, loc, p, fields.join(','));
         return;
       }
       let attrs: Record<string, string> | undefined;
@@ -138,7 +139,7 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
       // The optional fields read above may have found a problem too (TS cannot see that mutation).
       const late = r.problem as FieldProblem | undefined;
       if (late !== undefined) {
-        sink.reject({ ...loc, code: late.code, field: late.field, message: late.message, raw: fields.join(',') });
+        rejectRecord(sink, loc, late, fields.join(','));
         return;
       }
       sink.standaloneOffer(product, offer, loc.line);

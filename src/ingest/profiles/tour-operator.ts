@@ -10,6 +10,7 @@ import type { Availability, OfferInput, ProductInput, RecordLocation } from '../
 import { REJECT_RAW_MAX } from '../../model.js';
 import { FieldReader, type FieldProblem } from '../fields.js';
 import type { Profile, ProfileContext, ProfileSink, XmlMapper, XmlNode } from '../profile.js';
+import { locationOf } from './common.js';
 import { checkOptionKeys } from './options.js';
 import { child, childText, excerpt } from './xml-node.js';
 
@@ -77,7 +78,7 @@ class TourMapper implements XmlMapper {
       r.problem ?? (code === undefined ? { code: 'RECORD_MISSING_ID', field: 'code', message: 'the trip has no code attribute; write <trip code="...">' } : undefined);
     if (departures.length === 0) {
       sink.reject({
-        ...loc,
+        ...locationOf(loc),
         ...(tripProblem ?? { code: 'RECORD_NO_OFFERS', field: 'departures', message: `trip ${code ?? ''} holds no <departure>; add its departures or remove the trip` }),
         raw: excerpt(trip).slice(0, REJECT_RAW_MAX),
       });

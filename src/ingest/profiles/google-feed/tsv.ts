@@ -7,6 +7,7 @@ import { FeedmillError } from '../../../errors.js';
 import type { RecordLocation } from '../../../model.js';
 import { FieldReader, headerKey } from '../../fields.js';
 import type { CsvMapper, ProfileContext, ProfileSink } from '../../profile.js';
+import { rejectRecord } from '../common.js';
 import { GOOGLE_ATTRIBUTES, mapGoogleItem, type GoogleItem } from './attributes.js';
 
 /** Splits a multi-value cell; shipping groups are cut only before a `CC:` country prefix. */
@@ -50,7 +51,7 @@ export class GoogleTsvMapper implements CsvMapper {
     const mapped = mapGoogleItem(item, r, this.#currency);
     if (mapped === undefined) {
       const p = r.problem ?? { code: 'RECORD_MISSING_ID' as const, field: 'id', message: 'the row has no id' };
-      sink.reject({ ...loc, code: p.code, field: p.field, message: p.message, raw: fields.join('\t') });
+      rejectRecord(sink, loc, p, fields.join('\t'));
       return;
     }
     sink.standaloneOffer(mapped.product, mapped.offer, loc.line);

@@ -10,6 +10,7 @@ import type { RecordLocation } from '../../../model.js';
 import { REJECT_RAW_MAX } from '../../../model.js';
 import { FieldReader } from '../../fields.js';
 import type { ProfileContext, ProfileSink, XmlMapper, XmlNode } from '../../profile.js';
+import { locationOf } from '../common.js';
 import { excerpt } from '../xml-node.js';
 import { mapGoogleItem, type GoogleItem } from './attributes.js';
 
@@ -43,7 +44,7 @@ export class GoogleXmlMapper implements XmlMapper {
     const mapped = mapGoogleItem(this.#gather(node), r, this.#currency);
     if (mapped === undefined) {
       const p = r.problem ?? { code: 'RECORD_MISSING_ID' as const, field: 'id', message: 'the item has no g:id' };
-      sink.reject({ ...loc, code: p.code, field: `${this.#prefix}:${p.field}`, message: p.message, raw: excerpt(node).slice(0, REJECT_RAW_MAX) });
+      sink.reject({ ...locationOf(loc), code: p.code, field: `${this.#prefix}:${p.field}`, message: p.message, raw: excerpt(node).slice(0, REJECT_RAW_MAX) });
       return;
     }
     sink.standaloneOffer(mapped.product, mapped.offer, loc.line);

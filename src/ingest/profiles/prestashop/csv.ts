@@ -13,7 +13,7 @@ import type { Availability, OfferInput, ProductInput, RecordLocation } from '../
 import { parsePrice } from '../../../money.js';
 import { FieldReader, type FieldProblem } from '../../fields.js';
 import type { CsvMapper, ProfileContext, ProfileSink } from '../../profile.js';
-import { present, reduceByRate } from '../common.js';
+import { locationOf, present, reduceByRate } from '../common.js';
 import { defaultCombinationsFile, readCombinations, type CombinationTable, type CsvCombination } from './combinations-csv.js';
 import { isCombinationHeader, labelIndex } from './csv-columns.js';
 import { NAME, productUrl, type PrestashopSettings } from './settings.js';
@@ -106,7 +106,7 @@ export class PrestashopCsvMapper implements CsvMapper {
     const description = r.text('Description', cell('description')) ?? r.text('Summary', cell('summary'));
     if (r.problem !== undefined || id === undefined || price === undefined) {
       const p = r.problem ?? { code: 'RECORD_MISSING_PRICE' as const, field: label(this.#priceLabel), message: 'the product has no price' };
-      sink.reject({ ...loc, code: p.code, field: p.field, message: p.message, raw });
+      sink.reject({ ...locationOf(loc), code: p.code, field: p.field, message: p.message, raw });
       return;
     }
     if (present(cell('active')) === '0' || present(cell('visibility'))?.toLowerCase() === 'none') {
@@ -156,7 +156,7 @@ export class PrestashopCsvMapper implements CsvMapper {
       if ('problem' in o) {
         const p = o.problem;
         sink.reject({
-          ...loc,
+          ...locationOf(loc),
           code: p.code,
           field: p.field,
           message: `combination ${c.ordinal} of product ${id} (${this.#combos?.file} line ${c.line}): ${p.message}`,

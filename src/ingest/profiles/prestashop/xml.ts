@@ -12,7 +12,7 @@ import { REJECT_RAW_MAX } from '../../../model.js';
 import { parsePrice } from '../../../money.js';
 import { FieldReader } from '../../fields.js';
 import type { ProfileContext, ProfileSink, XmlMapper, XmlNode } from '../../profile.js';
-import { present, reduceByRate } from '../common.js';
+import { locationOf, present, reduceByRate } from '../common.js';
 import { excerpt } from '../xml-node.js';
 import { loadDemoData, type DemoCombination, type DemoLookups } from './demo-data.js';
 import { imageUrl, productUrl, type PrestashopSettings } from './settings.js';
@@ -49,7 +49,7 @@ export class PrestashopXmlMapper implements XmlMapper {
     const condition = r.condition('condition', a.condition);
     if (r.problem !== undefined || symbolic === undefined || price === undefined) {
       const p = r.problem ?? { code: 'RECORD_MISSING_ID' as const, field: 'id', message: 'the product has no id' };
-      sink.reject({ ...loc, code: p.code, field: p.field, message: p.message, raw: excerpt(node).slice(0, REJECT_RAW_MAX) });
+      sink.reject({ ...locationOf(loc), code: p.code, field: p.field, message: p.message, raw: excerpt(node).slice(0, REJECT_RAW_MAX) });
       return;
     }
     if (a.active === '0') {
@@ -99,7 +99,7 @@ export class PrestashopXmlMapper implements XmlMapper {
     for (const c of combos) {
       const offer = this.#combination(n, symbolic, rewrite, c, price, a, condition);
       if ('problem' in offer) {
-        sink.reject({ ...loc, code: 'RECORD_BAD_PRICE', field: 'product_attribute/@price', message: offer.problem, raw: `product_attribute ${c.id}` });
+        sink.reject({ ...locationOf(loc), code: 'RECORD_BAD_PRICE', field: 'product_attribute/@price', message: offer.problem, raw: `product_attribute ${c.id}` });
         continue;
       }
       pid ??= sink.product(product);
