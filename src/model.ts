@@ -67,7 +67,11 @@ export interface OfferInput {
 export interface RecordLocation {
   /** 1-based physical line where the record starts (CSV and XML). */
   line: number;
-  /** Byte offset of the record's start in the decoded source stream (after container). */
+  /**
+   * Byte offset of the record's start in the decoded source stream (after container). For a CSV row
+   * a getter that computes it when asked: copy a location with `locationOf`
+   * (src/ingest/profiles/common.ts), never by spreading it.
+   */
   byteOffset?: number | undefined;
   /** XML: element path such as /rss/channel/item[42]. */
   path?: string | undefined;
