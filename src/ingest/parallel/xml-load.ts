@@ -36,7 +36,8 @@ export class ParallelXmlLoad extends ShardSet implements RecordForwarder {
 
   /**
    * Byte mode: the next record element's bytes, from the byte scanner; its line and path follow
-   * through `record()` once saxes has read its stand-in (the text passed there is then ignored).
+   * through `record()` once the engine has placed it (`XmlEngine.scannedRecord`; the text passed
+   * there is then empty and ignored).
    */
   queueBytes(bytes: Buffer): void {
     this.#queued.push(bytes);

@@ -118,9 +118,11 @@ export class XmlEngine {
   }
 
   /**
-   * From now on, records go to `f` as text instead of to the mapper as nodes. Called by the root
-   * handler (before any record). The parser still reads everything: well-formedness errors, lines
-   * and paths stay exactly those of a one-thread load.
+   * From now on, records go to `f` instead of to the mapper as nodes. Called by the root handler
+   * (before any record). 'text': the parser still reads everything and each record goes as its
+   * source text. 'scanned': the byte scanner cut the records out and saxes reads only what lies
+   * outside them (see `scannedRecord`). Either way lines and paths are those of a one-thread load;
+   * the shards parse every record whole, so a malformed one still fails the load.
    */
   forwardRecords(f: RecordForwarder, mode: 'text' | 'scanned' = 'text'): void {
     this.#forward = f;
