@@ -24,12 +24,14 @@ export function sniffFormat(sample: string): SourceFormat {
  * ties go to the larger count. The last sample line may be cut, so it is left out.
  */
 export function sniffDialect(sample: string, explicitDelimiter?: string): CsvDialect {
+  const text = sample.replace(/^\uFEFF/, '');
+  const lineEnd = sniffLineEnd(text) === '\r' ? ({ lineEnd: 'cr' } as const) : {};
   if (explicitDelimiter !== undefined) {
     const d = explicitDelimiter === '\\t' || explicitDelimiter === 'tab' ? '\t' : explicitDelimiter;
     if (d.length !== 1) throw new FeedmillError('FEEDMILL_CONFIG_INVALID', `--delimiter must be one character, got ${JSON.stringify(explicitDelimiter)}`, { key: 'delimiter' });
-    return { delimiter: d, quote: '"' };
+    return { delimiter: d, quote: '"', ...lineEnd };
   }
-  const lines = logicalLines(sample.replace(/^\uFEFF/, ''), 50);
+  const lines = logicalLines(text, 50, lineEnd.lineEnd === 'cr' ? '\r' : '\n');
   const usable = lines.length > 1 ? lines.slice(0, -1) : lines;
   let best: { delimiter: string; score: number; count: number } = { delimiter: ',', score: -1, count: 0 };
   for (const d of DELIMITERS) {
@@ -40,18 +42,38 @@ export function sniffDialect(sample: string, explicitDelimiter?: string): CsvDia
     const score = agreeing / counts.length;
     if (score > best.score || (score === best.score && header > best.count)) best = { delimiter: d, score, count: header };
   }
-  return { delimiter: best.delimiter, quote: '"' };
+  return { delimiter: best.delimiter, quote: '"', ...lineEnd };
 }
 
-/** Splits on line ends that are outside quotes (a quoted field may hold newlines). */
-function logicalLines(text: string, max: number): string[] {
+/**
+ * The record end of a CSV as csv-parse discovers it: the first line end outside quotes decides
+ * between `\r\n`, `\n` and a lone `\r` (classic Mac, Excel for Mac's "CSV (Macintosh)").
+ * Undefined when the sample holds none (a one-line file), or ends on a CR that could start a CR LF.
+ */
+export function sniffLineEnd(text: string): '\n' | '\r\n' | '\r' | undefined {
+  let inQuote = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) inQuote = !inQuote;
+    else if (inQuote) continue;
+    else if (c === 0x0a) return '\n';
+    else if (c === 0x0d) {
+      if (i + 1 >= text.length) return undefined;
+      return text.charCodeAt(i + 1) === 0x0a ? '\r\n' : '\r';
+    }
+  }
+  return undefined;
+}
+
+/** Splits on line ends (`eol`) that are outside quotes (a quoted field may hold newlines). */
+function logicalLines(text: string, max: number, eol: '\n' | '\r'): string[] {
   const out: string[] = [];
   let inQuote = false;
   let start = 0;
   for (let i = 0; i < text.length && out.length < max; i++) {
     const c = text[i];
     if (c === '"') inQuote = !inQuote;
-    else if (c === '\n' && !inQuote) {
+    else if (c === eol && !inQuote) {
       const line = text.slice(start, i).replace(/\r$/, '');
       if (line !== '') out.push(line);
       start = i + 1;

@@ -3,7 +3,8 @@
  *
  * Semantics are csv-parse's with `{ relax_quotes: true, relax_column_count: true,
  * skip_empty_lines: true }` (the conformance tests in test/ingest/csv compare both on a corpus):
- * RFC 4180 quoting with doubled quotes, quoted fields spanning lines, `\n` or `\r\n` record ends,
+ * RFC 4180 quoting with doubled quotes, quoted fields spanning lines, `\n` or `\r\n` record ends
+ * (or `\r` alone, the classic Mac line end, when the dialect says so: see `CsvDialect.lineEnd`),
  * a quote inside an unquoted field kept literally (`5" screen`), a quote inside a quoted field that
  * is not followed by a delimiter or a line end kept literally. An unclosed quote fails the file
  * (FEEDMILL_CSV_UNCLOSED_QUOTE) with the line where the field opened.
@@ -21,6 +22,12 @@ export interface CsvDialect {
   delimiter: string;
   /** null: quoting disabled (some TSV exports). */
   quote: string | null;
+  /**
+   * 'cr': records end at a lone CR, and LF is content (Excel for Mac's "CSV (Macintosh)", classic
+   * Mac exports); lines are counted in CRs. Absent: records end at LF or CR LF, a lone CR is content.
+   * csv-parse discovers the same from the first line end outside quotes (see `sniffLineEnd`).
+   */
+  lineEnd?: 'cr' | undefined;
 }
 
 /**
@@ -51,6 +58,10 @@ export class CsvEngine {
   readonly #quoteCode: number;
   readonly #onRecord: CsvRecordSink;
   readonly #maxRecordChars: number;
+  /** The character that ends a record ('\n', or '\r' for a CR dialect), and whether a CR before it belongs to the line end. */
+  readonly #eol: string;
+  readonly #eolCode: number;
+  readonly #crlf: boolean;
   /** Unconsumed text: the start of a record that continues in the next chunk. */
   #buf = '';
   /** 1-based line of the start of #buf. */
@@ -77,6 +88,9 @@ export class CsvEngine {
     this.#quote = dialect.quote;
     this.#quoteCode = dialect.quote === null ? -1 : dialect.quote.charCodeAt(0);
     this.#onRecord = onRecord;
+    this.#crlf = dialect.lineEnd !== 'cr';
+    this.#eol = this.#crlf ? '\n' : '\r';
+    this.#eolCode = this.#eol.charCodeAt(0);
     this.#maxRecordChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
     this.#line = options.firstLine ?? 1;
     this.#byteStart = options.firstByte ?? 0;
@@ -133,18 +147,18 @@ export class CsvEngine {
 
   /**
    * Index of the delimiter or line end that closes an unquoted field starting at `i` (or the
-   * length). Two native `indexOf` scans instead of a per-character loop; the newline position is
-   * cached across the fields of a record, so each line is scanned for '\n' once.
+   * length). Two native `indexOf` scans instead of a per-character loop; the line end position is
+   * cached across the fields of a record, so each line is scanned for it once.
    */
   #unquotedEnd(buf: string, i: number): number {
     if (this.#nlCacheAt > i || this.#nlCache < i) {
       this.#nlCacheAt = i;
-      const nl = buf.indexOf('\n', i);
+      const nl = buf.indexOf(this.#eol, i);
       this.#nlCache = nl === -1 ? buf.length : nl;
     }
     const d = buf.indexOf(this.#delim, i);
     let end = d !== -1 && d < this.#nlCache ? d : this.#nlCache;
-    if (end === this.#nlCache && end > i && end < buf.length && buf.charCodeAt(end - 1) === CR) end--;
+    if (this.#crlf && end === this.#nlCache && end > i && end < buf.length && buf.charCodeAt(end - 1) === CR) end--;
     return end;
   }
 
@@ -160,25 +174,27 @@ export class CsvEngine {
     this.#ckByte = this.#byteStart;
     const delim = this.#delim;
     const quote = this.#quote;
+    const eol = this.#eol;
+    const eolCode = this.#eolCode;
+    const crlf = this.#crlf;
 
     while (pos < len) {
       const c0 = buf.charCodeAt(pos);
       // Empty line (skip_empty_lines).
-      if (c0 === LF || (c0 === CR && buf.charCodeAt(pos + 1) === LF)) {
-        const step = c0 === LF ? 1 : 2;
-        if (c0 === CR && pos + 1 >= len && !final) break;
+      if (c0 === eolCode || (crlf && c0 === CR && buf.charCodeAt(pos + 1) === LF)) {
+        const step = c0 === eolCode ? 1 : 2;
         pos += step;
         line++;
         continue;
       }
-      const nl = buf.indexOf('\n', pos);
+      const nl = buf.indexOf(eol, pos);
       if (nl === -1 && !final) break;
       const lineEnd = nl === -1 ? len : nl;
       const q = quote === null ? -1 : buf.indexOf(quote, pos);
       if (q === -1 || q >= lineEnd) {
         // Fast path: no quote before the line end.
         let textEnd = lineEnd;
-        if (textEnd > pos && buf.charCodeAt(textEnd - 1) === CR) textEnd--;
+        if (crlf && textEnd > pos && buf.charCodeAt(textEnd - 1) === CR) textEnd--;
         const raw = buf.slice(pos, textEnd);
         this.#records++;
         this.#recStart = pos;
@@ -212,8 +228,9 @@ export class CsvEngine {
               j = k + 2;
               continue;
             }
-            if (k + 1 >= len || next === this.#delimCode || next === LF || (next === CR && buf.charCodeAt(k + 2) === LF) || (next === CR && k + 2 >= len)) {
-              if (next === CR && k + 2 >= len && !final) break;
+            const crBeforeLf = crlf && next === CR && (k + 2 >= len || buf.charCodeAt(k + 2) === LF);
+            if (k + 1 >= len || next === this.#delimCode || next === eolCode || crBeforeLf) {
+              if (crBeforeLf && k + 2 >= len && !final) break;
               value += buf.slice(j, k);
               i = k + 1;
               closed = true;
@@ -230,14 +247,14 @@ export class CsvEngine {
             if (final) {
               throw new FeedmillError(
                 'FEEDMILL_CSV_UNCLOSED_QUOTE',
-                `the quoted field opened at line ${line + countNewlines(buf, start, i)} is never closed; close the quote or escape it by doubling ("")`,
-                { line: line + countNewlines(buf, start, i), byteOffset: this.#offsetAt(start) },
+                `the quoted field opened at line ${line + countNewlines(buf, start, i, eol)} is never closed; close the quote or escape it by doubling ("")`,
+                { line: line + countNewlines(buf, start, i, eol), byteOffset: this.#offsetAt(start) },
               );
             }
             break; // need more data
           }
           if (closed) {
-            newlines += countNewlines(value, 0, value.length);
+            newlines += countNewlines(value, 0, value.length, eol);
             fields.push(value);
           }
         }
@@ -246,7 +263,7 @@ export class CsvEngine {
           const k = this.#unquotedEnd(buf, i);
           if (k >= len && !final) break;
           if (relaxed) {
-            newlines += countNewlines(relaxedPrefix, 0, relaxedPrefix.length);
+            newlines += countNewlines(relaxedPrefix, 0, relaxedPrefix.length, eol);
             fields.push(relaxedPrefix + buf.slice(i, k));
             relaxed = false;
           } else {
@@ -270,17 +287,17 @@ export class CsvEngine {
           }
           continue;
         }
-        if (c === LF) {
+        if (c === eolCode) {
           i++;
           complete = true;
           break;
         }
-        if (c === CR && buf.charCodeAt(i + 1) === LF) {
+        if (crlf && c === CR && buf.charCodeAt(i + 1) === LF) {
           i += 2;
           complete = true;
           break;
         }
-        if (c === CR && i + 1 >= len) {
+        if (crlf && c === CR && i + 1 >= len) {
           if (!final) break;
           i++;
           complete = true;
@@ -290,11 +307,11 @@ export class CsvEngine {
       }
       if (!complete) break;
       let rawEnd = i;
-      while (rawEnd > start && (buf.charCodeAt(rawEnd - 1) === LF || buf.charCodeAt(rawEnd - 1) === CR)) rawEnd--;
+      while (rawEnd > start && (buf.charCodeAt(rawEnd - 1) === eolCode || (crlf && buf.charCodeAt(rawEnd - 1) === CR))) rawEnd--;
       this.#records++;
       this.#recStart = start;
       this.#onRecord(fields, line, buf.slice(start, rawEnd));
-      line += newlines + (buf.charCodeAt(i - 1) === LF ? 1 : 0);
+      line += newlines + (buf.charCodeAt(i - 1) === eolCode ? 1 : 0);
       pos = i;
     }
     this.#buf = pos >= len ? '' : buf.slice(pos);
@@ -306,8 +323,9 @@ export class CsvEngine {
   }
 }
 
-function countNewlines(s: string, from: number, to: number): number {
+/** Line ends (`eol`: the dialect's record end character) in s[from, to). */
+function countNewlines(s: string, from: number, to: number, eol: string): number {
   let n = 0;
-  for (let i = s.indexOf('\n', from); i !== -1 && i < to; i = s.indexOf('\n', i + 1)) n++;
+  for (let i = s.indexOf(eol, from); i !== -1 && i < to; i = s.indexOf(eol, i + 1)) n++;
   return n;
 }

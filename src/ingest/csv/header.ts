@@ -4,10 +4,13 @@
  */
 import { CsvEngine, type CsvDialect } from './engine.js';
 
-/** The boundary scanner reads single ASCII bytes: other dialects load on one thread. */
+/**
+ * The boundary scanner reads single ASCII bytes and cuts after LF: other dialects (and files whose
+ * records end at a lone CR, rare enough not to need two threads) load on one thread.
+ */
 export function byteScannable(d: CsvDialect): boolean {
   const ascii = (c: string) => c.length === 1 && c.charCodeAt(0) < 0x80 && c !== '\n' && c !== '\r';
-  return ascii(d.delimiter) && (d.quote === null || (ascii(d.quote) && d.quote !== d.delimiter));
+  return d.lineEnd !== 'cr' && ascii(d.delimiter) && (d.quote === null || (ascii(d.quote) && d.quote !== d.delimiter));
 }
 
 /**
