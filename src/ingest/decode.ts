@@ -1,15 +1,18 @@
 /**
- * Text encodings: UTF-8 (with or without BOM), UTF-16 LE/BE, Windows-1252 / ISO-8859-1.
+ * Text encodings: UTF-8 (with or without BOM), UTF-16 LE/BE, Windows-1252 / ISO-8859-1, Mac Roman.
  *
  * Detection, in order: a BOM; zero bytes in the UTF-16 pattern; an explicit choice or an XML
  * declaration's `encoding=`; otherwise UTF-8 when the first chunk is valid UTF-8, else Windows-1252
- * (the common case: French Excel exports). UTF-8 and UTF-16 are decoded in fatal mode, so invalid
- * bytes later in the file fail it with their byte offset instead of slipping in as U+FFFD.
+ * (the common case: French Excel exports) or, when its text reads clearly better so, Mac Roman
+ * (Excel for Mac's "CSV (Macintosh)"; see legacy-encoding.ts). UTF-8 and UTF-16 are decoded in
+ * fatal mode, so invalid bytes later in the file fail it with their byte offset instead of slipping
+ * in as U+FFFD; the single-byte encodings give a character for every byte.
  */
 import { isUtf8 } from 'node:buffer';
 import { FeedmillError } from '../errors.js';
+import { guessSingleByteEncoding } from './legacy-encoding.js';
 
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'macintosh';
 
 const ALIASES: Record<string, TextEncodingName> = {
   'utf-8': 'utf-8', utf8: 'utf-8',
@@ -17,16 +20,26 @@ const ALIASES: Record<string, TextEncodingName> = {
   // WHATWG maps ISO-8859-1 and ASCII to Windows-1252, a superset for every printable byte.
   'windows-1252': 'windows-1252', cp1252: 'windows-1252', 'iso-8859-1': 'windows-1252', latin1: 'windows-1252',
   'iso-8859-15': 'windows-1252', 'us-ascii': 'windows-1252', ascii: 'windows-1252',
+  macintosh: 'macintosh', mac: 'macintosh', macroman: 'macintosh', 'mac-roman': 'macintosh', 'x-mac-roman': 'macintosh',
 };
 
 export function normalizeEncoding(name: string): TextEncodingName {
   const e = ALIASES[name.trim().toLowerCase()];
   if (e === undefined) {
-    throw new FeedmillError('FEEDMILL_ENCODING_INVALID', `encoding ${JSON.stringify(name)} is not supported; use utf-8, utf-16le, utf-16be or windows-1252`, {
+    throw new FeedmillError('FEEDMILL_ENCODING_INVALID', `encoding ${JSON.stringify(name)} is not supported; use utf-8, utf-16le, utf-16be, windows-1252 or macintosh`, {
       encoding: name,
     });
   }
   return e;
+}
+
+/**
+ * All of `bytes` as text (a sample: no check, no carry). Decoded as a stream chunk on purpose: since
+ * Node 20.18.3 a one-shot `TextDecoder('windows-1252').decode()` takes a Latin-1 fast path that
+ * loses bytes 0x80-0x9F (€, ’, –, Œ...; nodejs/node#60888), while the streaming path maps them right.
+ */
+export function decodeSample(bytes: Uint8Array, encoding: string, ignoreBOM = false): string {
+  return new TextDecoder(encoding, { ignoreBOM }).decode(bytes, { stream: true });
 }
 
 export interface DetectedEncoding {
@@ -54,7 +67,7 @@ export function detectEncoding(head: Buffer, explicit?: string): DetectedEncodin
   }
   const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head.subarray(0, 200).toString('latin1'));
   if (declared?.[1] !== undefined) return { encoding: normalizeEncoding(declared[1]), bom: 0 };
-  return { encoding: firstInvalidUtf8(head, true) === -1 ? 'utf-8' : 'windows-1252', bom: 0 };
+  return { encoding: firstInvalidUtf8(head, true) === -1 ? 'utf-8' : guessSingleByteEncoding(head), bom: 0 };
 }
 
 /**
@@ -123,7 +136,7 @@ export class StreamDecoder {
     this.#decoder =
       detected.encoding === 'utf-8'
         ? undefined
-        : new TextDecoder(detected.encoding, { fatal: detected.encoding !== 'windows-1252', ignoreBOM: true });
+        : new TextDecoder(detected.encoding, { fatal: detected.encoding !== 'windows-1252' && detected.encoding !== 'macintosh', ignoreBOM: true });
   }
 
   /**

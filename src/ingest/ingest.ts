@@ -18,7 +18,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { assertName } from '../names.js';
 import { openContainer } from './container.js';
 import { downloadSource, isUrl } from './download.js';
-import { decodeInPieces, detectEncoding, StreamDecoder, type DetectedEncoding } from './decode.js';
+import { decodeInPieces, decodeSample, detectEncoding, StreamDecoder, type DetectedEncoding } from './decode.js';
 import { ParallelCsvLoad } from './parallel/csv-load.js';
 import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
@@ -240,7 +240,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     const detected = detectEncoding(head.subarray(0, SNIFF_BYTES), opts.encoding);
     const decoder = new StreamDecoder(detected);
     encoding = detected.encoding;
-    const sample = new TextDecoder(detected.encoding, { ignoreBOM: false }).decode(head.subarray(0, SNIFF_BYTES));
+    const sample = decodeSample(head.subarray(0, SNIFF_BYTES), detected.encoding);
     format = sniffFormat(sample);
     const textInput = (push: (text: string, textBytes?: number) => void, end: () => CsvMapper | XmlMapper | undefined, records: () => number): Input => ({
       feed: (chunk) => feed(decoder, chunk, push),

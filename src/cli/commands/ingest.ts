@@ -7,7 +7,7 @@ import { progressBar, type ProgressBar } from '../progress.js';
 import { FeedmillError } from '../../errors.js';
 
 const usage =
-  'feedmill ingest <file-or-url> --catalog <name> [--profile auto|generic|magento2|prestashop|google-feed|tour-operator] [--profile-option k=v]... [--currency EUR] [--encoding utf-8|windows-1252|...] [--delimiter ,] [--reject-limit N] [--json]';
+  'feedmill ingest <file-or-url> --catalog <name> [--profile auto|generic|magento2|prestashop|google-feed|tour-operator] [--profile-option k=v]... [--currency EUR] [--encoding utf-8|windows-1252|macintosh|...] [--delimiter ,] [--reject-limit N] [--json]';
 
 /** The ingest options both `ingest` and `run` take, read from the parsed flags. */
 export const INGEST_FLAGS = {
