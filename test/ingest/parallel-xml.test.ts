@@ -83,6 +83,7 @@ test('malformed XML fails a parallel load with the error of a one-thread load, a
     ['an item never closed', Buffer.from(doc.replace(/<\/channel><\/rss>\n$/, '<item><g:id>X</g:id>\n'))],
     ['a DOCTYPE', Buffer.from(doc.replace('<rss ', '<!DOCTYPE rss [<!ENTITY x "y">]>\n<rss '))],
     ['bad UTF-8 in a record', Buffer.concat([Buffer.from(doc.slice(0, doc.indexOf('Article 170'))), Buffer.from([0xc3, 0x28]), Buffer.from(doc.slice(doc.indexOf('Article 170')))])],
+    ['an HTML entity in a record', Buffer.from(doc.replace('<g:title>Article 150 ', '<g:title>Article&nbsp;150 '))],
     ['an ampersand in a record', Buffer.from(doc.replace('Desc 99 & more', 'Desc 99 & more').replace('<g:link>https://s.example/99<', '<g:link>https://s.example/99?a=1&b=2<'))],
   ];
   for (const [name, bytes] of cases) {
@@ -94,6 +95,7 @@ test('malformed XML fails a parallel load with the error of a one-thread load, a
     assert.ok(parallel instanceof FeedmillError, `${name}: the parallel load fails`);
     assert.equal(parallel.code, sequential.code, name);
     assert.deepEqual(parallel.details, sequential.details, name);
+    assert.equal(parallel.message, sequential.message, name);
   }
   const current = new CatalogVersions(env.db, env.config).current('shop');
   assert.equal(current.version, 1);

@@ -16,6 +16,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { FeedmillError } from '../../errors.js';
 import type { ProfileSink, XmlMapper, XmlNode } from '../profile.js';
 import type { ScannedRecord } from './record-scanner.js';
+import { saxesReason } from './saxes-error.js';
 
 export type RootHandler = (name: string, attrs: Readonly<Record<string, string>>) => XmlMapper;
 
@@ -83,7 +84,7 @@ export class XmlEngine {
       const line = p.line + this.#lineShift;
       throw new FeedmillError(
         'FEEDMILL_XML_MALFORMED',
-        `the XML is not well-formed at line ${line}, column ${p.column + 1}: ${e.message.split('\n')[0]}`,
+        `the XML is not well-formed at line ${line}, column ${p.column + 1}: ${saxesReason(e)}`,
         { line, column: p.column + 1 },
         { cause: e },
       );

@@ -7,6 +7,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { FeedmillError } from '../../errors.js';
 import type { XmlNode } from '../profile.js';
 import { parseRecordFast } from './fast-record.js';
+import { saxesReason } from './saxes-error.js';
 
 /** The record that `text` holds (blanks or comments may stand before it), its start tag on `line`. */
 export function parseRecord(text: string, line: number, path: string): XmlNode {
@@ -27,7 +28,7 @@ export function parseRecordWithSaxes(text: string, line: number, path: string): 
   p.on('error', (e: Error) => {
     // Records found by the byte scanner are parsed here for the first time: a malformed one fails
     // the load, and the ingest thread then reports saxes's exact error from a validating pass.
-    throw new FeedmillError('FEEDMILL_XML_MALFORMED', `the record ${path} is not well-formed: ${e.message.split('\n')[0]}`, { path });
+    throw new FeedmillError('FEEDMILL_XML_MALFORMED', `the record ${path} is not well-formed: ${saxesReason(e)}`, { path });
   });
   p.on('opentag', (tag) => {
     const t = tag as SaxesTagPlain;
