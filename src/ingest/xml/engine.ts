@@ -16,7 +16,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { FeedmillError } from '../../errors.js';
 import type { ProfileSink, XmlMapper, XmlNode } from '../profile.js';
 import type { ScannedRecord } from './record-scanner.js';
-import { saxesReason } from './saxes-error.js';
+import { linesSinceOpenEntity, saxesReason } from './saxes-error.js';
 
 export type RootHandler = (name: string, attrs: Readonly<Record<string, string>>) => XmlMapper;
 
@@ -82,6 +82,15 @@ export class XmlEngine {
     this.#parser = p;
     p.on('error', (e: Error) => {
       const line = p.line + this.#lineShift;
+      const back = linesSinceOpenEntity(p, e);
+      if (back !== undefined) {
+        throw new FeedmillError(
+          'FEEDMILL_XML_MALFORMED',
+          `the XML is not well-formed: a & on line ${line - back} starts an entity reference that no ';' ever ends (the parser read on to line ${line}: ${saxesReason(e)}); write a bare & as &amp;`,
+          { line: line - back },
+          { cause: e },
+        );
+      }
       throw new FeedmillError(
         'FEEDMILL_XML_MALFORMED',
         `the XML is not well-formed at line ${line}, column ${p.column + 1}: ${saxesReason(e)}`,

@@ -70,6 +70,15 @@ test('malformed XML fails with the line; undeclared entities are errors', () => 
       e.details.line === 2 &&
       /^the XML is not well-formed at line 2, column \d+: an undefined entity: .*&nbsp;.*numeric reference \(&#160;\)/.test(e.message),
   );
+  // A bare & makes saxes read an entity name to the end of the file; the error names the &'s line.
+  assert.throws(
+    () => run('<rss>\n<item><t>Ben & Jerry</t></item>\n<item><t>x</t></item>\n</rss>\n'),
+    (e: unknown) =>
+      e instanceof FeedmillError &&
+      e.code === 'FEEDMILL_XML_MALFORMED' &&
+      e.details.line === 2 &&
+      /a & on line 2 starts an entity reference that no ';' ever ends .*write a bare & as &amp;$/.test(e.message),
+  );
   assert.throws(() => run('<rss><item>x</item>'), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_XML_MALFORMED');
   assert.throws(() => run('   '), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_XML_MALFORMED');
 });
