@@ -10,21 +10,26 @@ import { parse } from 'csv-parse/sync';
 import { CsvEngine } from '../../../src/ingest/csv/engine.js';
 import { FeedmillError } from '../../../src/errors.js';
 
-function reference(text: string, delimiter: string): { fields: string[]; line: number }[] {
+/** LF records (LF or CR LF ends them), or CR records (classic Mac: a lone CR ends them, LF is content). */
+type LineEnd = 'lf' | 'cr';
+
+function reference(text: string, delimiter: string, lineEnd: LineEnd = 'lf'): { fields: string[]; line: number }[] {
   const rows = parse(text, {
     delimiter,
     relax_quotes: true,
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
-    record_delimiter: ['\n', '\r\n'],
+    // What csv-parse discovers from the first line end; the engine's dialect says it up front.
+    record_delimiter: lineEnd === 'cr' ? ['\r'] : ['\n', '\r\n'],
   }) as unknown as { record: string[]; info: { lines: number } }[];
   return rows.map((r) => ({ fields: r.record, line: 0 }));
 }
 
-function engine(text: string, delimiter: string, cuts: number[] = []): { fields: string[]; line: number; raw: string }[] {
+function engine(text: string, delimiter: string, cuts: number[] = [], lineEnd: LineEnd = 'lf'): { fields: string[]; line: number; raw: string }[] {
   const out: { fields: string[]; line: number; raw: string }[] = [];
-  const e = new CsvEngine({ delimiter, quote: '"' }, (fields, line, raw) => out.push({ fields, line, raw }));
+  const dialect = { delimiter, quote: '"', ...(lineEnd === 'cr' ? { lineEnd: 'cr' as const } : {}) };
+  const e = new CsvEngine(dialect, (fields, line, raw) => out.push({ fields, line, raw }));
   let at = 0;
   for (const c of [...cuts].sort((a, b) => a - b)) {
     e.push(text.slice(at, c));
@@ -72,26 +77,49 @@ test('records report the line where they start', () => {
   );
 });
 
-test('random well-formed CSV, random chunking: same records as csv-parse', () => {
-  const field = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', 'é', ';', '\t', 'x'), maxLength: 8 });
-  const quoteField = (f: string) => (/[",\n\r]/.test(f) || f === '' ? `"${f.replaceAll('"', '""')}"` : f);
-  fc.assert(
-    fc.property(
-      fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 12 }),
-      fc.constantFrom('\n', '\r\n'),
-      fc.array(fc.nat(), { maxLength: 6 }),
-      (rows, eol, cutSeeds) => {
-        const text = rows.map((r) => r.map(quoteField).join(',')).join(eol) + eol;
-        const cuts = cutSeeds.map((s) => s % (text.length + 1));
-        assert.deepEqual(
-          engine(text, ',', cuts).map((r) => r.fields),
-          reference(text, ',').map((r) => r.fields),
-        );
-      },
-    ),
-    { numRuns: 400 },
-  );
+/** Classic Mac files: records end at a lone CR, LF is content (csv-parse with record_delimiter '\r'). */
+const CR_CORPUS: string[] = [
+  'a,b,c\r1,2,3\r',
+  'a,b\r"x, y",z\r',
+  'a,b\r"multi\rline",z\r"x"\r',
+  'a,b\r"multi\nline",z\r',
+  'a,b\r1\n2,3\r',
+  'a,b\r\r\r1,2\r\r',
+  'a,b\r1,2',
+  'a,b\r"abc"def,2"\r',
+  'a,b\r"x"\n,y\r',
+  'é,ü\r"ñ\r\nß",ø\r',
+];
+
+test('CR records: the hand-written corpus reads as csv-parse reads it; lines count CRs, raw text keeps its LFs', () => {
+  for (const text of CR_CORPUS) assert.deepEqual(engine(text, ',', [], 'cr').map((r) => r.fields), reference(text, ',', 'cr').map((r) => r.fields), JSON.stringify(text));
+  const recs = engine('h1,h2\r"a\rb",c\r\rd\ne,f\r', ',', [], 'cr');
+  assert.deepEqual(recs.map((r) => r.line), [1, 2, 5]);
+  assert.deepEqual(recs.map((r) => r.raw), ['h1,h2', '"a\rb",c', 'd\ne,f']);
 });
+
+for (const lineEnd of ['lf', 'cr'] as const) {
+  test(`random well-formed CSV, random chunking: same records as csv-parse (${lineEnd} records)`, () => {
+    const field = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', '\r', 'é', ';', '\t', 'x'), maxLength: 8 });
+    const quoteField = (f: string) => (/[",\n\r]/.test(f) || f === '' ? `"${f.replaceAll('"', '""')}"` : f);
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 12 }),
+        lineEnd === 'cr' ? fc.constant('\r') : fc.constantFrom('\n', '\r\n'),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (rows, eol, cutSeeds) => {
+          const text = rows.map((r) => r.map(quoteField).join(',')).join(eol) + eol;
+          const cuts = cutSeeds.map((s) => s % (text.length + 1));
+          assert.deepEqual(
+            engine(text, ',', cuts, lineEnd).map((r) => r.fields),
+            reference(text, ',', lineEnd).map((r) => r.fields),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+}
 
 test('an unclosed quote fails with the line where the field opened', () => {
   assert.throws(
@@ -120,28 +148,31 @@ test('byte offsets count UTF-8 bytes of the decoded stream', () => {
   assert.deepEqual(recs, [0, 2, buf.indexOf('"x'), buf.indexOf('z')]);
 });
 
-test('random, possibly malformed text: same records or both fail', () => {
-  const text = fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r\n', 'é', ' '), maxLength: 40 });
-  fc.assert(
-    fc.property(text, fc.array(fc.nat(), { maxLength: 4 }), (t, cutSeeds) => {
-      let expected: string[][] | 'error';
-      try {
-        expected = reference(t, ',').map((r) => r.fields);
-      } catch {
-        expected = 'error';
-      }
-      let actual: string[][] | 'error';
-      try {
-        actual = engine(t, ',', cutSeeds.map((s) => s % (t.length + 1))).map((r) => r.fields);
-      } catch (e) {
-        assert.ok(e instanceof FeedmillError, String(e));
-        actual = 'error';
-      }
-      assert.deepEqual(actual, expected, JSON.stringify(t));
-    }),
-    { numRuns: 2000 },
-  );
-});
+for (const lineEnd of ['lf', 'cr'] as const) {
+  test(`random, possibly malformed text: same records or both fail (${lineEnd} records)`, () => {
+    const units = lineEnd === 'cr' ? ['a', ',', '"', '\r', '\n', 'é', ' '] : ['a', ',', '"', '\n', '\r\n', 'é', ' '];
+    const text = fc.string({ unit: fc.constantFrom(...units), maxLength: 40 });
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { maxLength: 4 }), (t, cutSeeds) => {
+        let expected: string[][] | 'error';
+        try {
+          expected = reference(t, ',', lineEnd).map((r) => r.fields);
+        } catch {
+          expected = 'error';
+        }
+        let actual: string[][] | 'error';
+        try {
+          actual = engine(t, ',', cutSeeds.map((s) => s % (t.length + 1)), lineEnd).map((r) => r.fields);
+        } catch (e) {
+          assert.ok(e instanceof FeedmillError, String(e));
+          actual = 'error';
+        }
+        assert.deepEqual(actual, expected, JSON.stringify(t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+}
 
 test('byte offsets are the same whether the caller gives each chunk\'s UTF-8 length or the engine measures it', () => {
   const text = fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r\n', 'é', '😀', ' '), maxLength: 60 });
