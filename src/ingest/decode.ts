@@ -38,8 +38,8 @@ export function normalizeEncoding(name: string): TextEncodingName {
  * Node 20.18.3 a one-shot `TextDecoder('windows-1252').decode()` takes a Latin-1 fast path that
  * loses bytes 0x80-0x9F (€, ’, –, Œ...; nodejs/node#60888), while the streaming path maps them right.
  */
-export function decodeSample(bytes: Uint8Array, encoding: string, ignoreBOM = false): string {
-  return new TextDecoder(encoding, { ignoreBOM }).decode(bytes, { stream: true });
+export function decodeSample(bytes: Uint8Array, encoding: string): string {
+  return new TextDecoder(encoding).decode(bytes, { stream: true });
 }
 
 export interface DetectedEncoding {
