@@ -27,7 +27,7 @@ import { byteScannable, readHeader } from './csv/header.js';
 import { XmlEngine } from './xml/engine.js';
 import { firstXmlError } from './xml/first-error.js';
 import { XmlRecordScanner } from './xml/record-scanner.js';
-import { assertHeader, sniffDialect, sniffFormat, type SourceFormat } from './sniff.js';
+import { assertHeader, excelSepDelimiter, sniffDialect, sniffFormat, type SourceFormat } from './sniff.js';
 import type { CsvMapper, Profile, ProfileContext, ProfileSink, XmlMapper } from './profile.js';
 import { selectCsvProfile, selectXmlProfile } from './select-profile.js';
 
@@ -314,12 +314,20 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         records,
       };
     }
-    const dialect = sniffDialect(sample, opts.delimiter);
-    const parallel = parallelInput(head, detected, dialect);
+    // An Excel `sep=;` hint line names the delimiter; it is a record of the engine, skipped below.
+    const sep = excelSepDelimiter(sample);
+    const dialect = sniffDialect(sample, opts.delimiter ?? sep);
+    const preamble = sep === undefined ? 0 : 1;
+    const parallel = parallelInput(head, detected, dialect, preamble);
     if (parallel !== undefined) return parallel;
     let mapper: CsvMapper | undefined;
     let rowHandler: CsvRecordSink = () => undefined;
+    let skip = preamble;
     const engine: CsvEngine = new CsvEngine(dialect, (fields, line, raw) => {
+      if (skip > 0) {
+        skip--;
+        return;
+      }
       if (mapper === undefined) {
         assertHeader(fields, line);
         const chosen = selectCsvProfile(profileName, fields);
@@ -337,8 +345,8 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         if (mapper === undefined) throw new FeedmillError('FEEDMILL_CSV_NO_HEADER', `${sourceName} has no header row`, {});
         return mapper;
       },
-      // The header is a record of the engine but not of the catalog.
-      () => Math.max(0, engine.records - 1),
+      // The header (and a sep= line) are records of the engine but not of the catalog.
+      () => Math.max(0, engine.records - 1 - preamble),
     );
   }
 
@@ -378,10 +386,10 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
    * A parallel load (src/ingest/parallel) when the source is large, UTF-8 CSV, and its profile maps
    * rows independently; undefined otherwise. The header is parsed here, from the sniffed head.
    */
-  function parallelInput(head: Buffer, detected: DetectedEncoding, dialect: CsvDialect): Input | undefined {
+  function parallelInput(head: Buffer, detected: DetectedEncoding, dialect: CsvDialect, preamble: number): Input | undefined {
     const wanted = parallelWanted();
     if (wanted === false || detected.encoding !== 'utf-8' || !byteScannable(dialect)) return undefined;
-    const header = readHeader(head, detected.bom, dialect);
+    const header = readHeader(head, detected.bom, dialect, preamble);
     if (header === undefined) return undefined;
     assertHeader(header.fields, header.line);
     const chosen = selectCsvProfile(profileName, header.fields);

@@ -20,6 +20,16 @@ export function sniffFormat(sample: string): SourceFormat {
 }
 
 /**
+ * The delimiter named by Excel's hint line (`sep=;` alone on the first line, which Excel reads to
+ * split the columns and some exporters write for it), or undefined. The line is not the header.
+ */
+export function excelSepDelimiter(sample: string): string | undefined {
+  return EXCEL_SEP_LINE.exec(sample)?.[1];
+}
+
+const EXCEL_SEP_LINE = /^\uFEFF?sep=([^\r\n"])(?:\r\n|\n|\r)/i;
+
+/**
  * Picks the delimiter whose count (outside quotes) is the same non-zero number on most sample lines;
  * ties go to the larger count. The last sample line may be cut, so it is left out.
  */

@@ -16,12 +16,20 @@ export function byteScannable(d: CsvDialect): boolean {
 /**
  * The header record of a CSV, parsed from the sniffed head: its fields, its line, and where the data
  * starts (the byte after the LF that ends it, and that line). Undefined when the head holds no
- * complete header (the parallel load then is not used).
+ * complete header (the parallel load then is not used). `skipRecords`: records before the header
+ * (an Excel `sep=` line).
  */
-export function readHeader(head: Buffer, bom: number, dialect: CsvDialect): { fields: string[]; line: number; dataStart: number; dataLine: number } | undefined {
+export function readHeader(
+  head: Buffer,
+  bom: number,
+  dialect: CsvDialect,
+  skipRecords = 0,
+): { fields: string[]; line: number; dataStart: number; dataLine: number } | undefined {
   let first: { fields: string[]; line: number; raw: string } | undefined;
+  let skip = skipRecords;
   const engine = new CsvEngine(dialect, (fields, line, raw) => {
-    first ??= { fields, line, raw };
+    if (skip > 0) skip--;
+    else first ??= { fields, line, raw };
   });
   const text = head.subarray(bom).toString('utf8');
   engine.push(text);
