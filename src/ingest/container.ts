@@ -164,6 +164,14 @@ export function chooseZipEntry<E extends ZipEntryLike>(entries: readonly E[]): E
       });
     }
   }
+  const office = officeDocument(files.map((e) => e.name));
+  if (office !== undefined) {
+    throw new FeedmillError(
+      'FEEDMILL_FORMAT_UNKNOWN',
+      `the file is ${office.what}, not a catalog export; save it as ${office.saveAs} and send that file`,
+      { document: office.what },
+    );
+  }
   const candidates = files.filter((e) => !JUNK.some((j) => j.test(e.name)));
   if (candidates.length === 0) {
     throw new FeedmillError('FEEDMILL_ARCHIVE_NO_CATALOG', 'the zip archive holds no catalog file', { entries: files.map((e) => e.name).slice(0, 50) });
@@ -181,6 +189,22 @@ export function chooseZipEntry<E extends ZipEntryLike>(entries: readonly E[]): E
     throw new FeedmillError('FEEDMILL_ARCHIVE_ENCRYPTED', `the zip entry ${entry.name} is encrypted; upload it without a password`, { entry: entry.name });
   }
   return entry;
+}
+
+/**
+ * Office documents are zip packages too: a spreadsheet sent as the catalog would otherwise read as
+ * an archive of a dozen XML files ("put exactly one catalog in it"), which tells a merchant nothing.
+ */
+function officeDocument(names: readonly string[]): { what: string; saveAs: string } | undefined {
+  const has = (n: string) => names.includes(n);
+  if (has('[Content_Types].xml')) {
+    if (has('xl/workbook.xml') || has('xl/workbook.bin')) return { what: 'an Excel workbook (.xlsx)', saveAs: 'CSV UTF-8 (File > Save As)' };
+    if (names.some((n) => n.startsWith('word/'))) return { what: 'a Word document (.docx)', saveAs: 'a CSV export of the catalog' };
+  }
+  if (has('mimetype') && has('content.xml') && has('META-INF/manifest.xml')) {
+    return { what: 'an OpenDocument file (.ods, LibreOffice)', saveAs: 'CSV (File > Save As, Text CSV, UTF-8)' };
+  }
+  return undefined;
 }
 
 function isUnsafeName(name: string): boolean {

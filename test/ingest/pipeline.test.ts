@@ -93,10 +93,13 @@ test('zip archives that are ambiguous, unsafe, encrypted or bombs are refused wi
     ['empty.zip', [{ name: '__MACOSX/x', data: 'x' }], 'FEEDMILL_ARCHIVE_NO_CATALOG'],
     ['bomb.zip', [{ name: 'c.csv', data: HEADER + '\n' + 'Z,z,1,https://x.example/z,1,\n'.repeat(20_000) }], 'FEEDMILL_ARCHIVE_TOO_LARGE'],
     ['liar.zip', [{ name: 'c.csv', data: CSV, declaredSize: 50 }], 'FEEDMILL_ARCHIVE_CORRUPT'],
+    // Spreadsheets are zip packages: named as what they are, not as an archive of many files.
+    ['book.xlsx', ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml'].map((name) => ({ name, data: '<x/>' })), 'FEEDMILL_FORMAT_UNKNOWN'],
+    ['sheet.ods', ['mimetype', 'content.xml', 'styles.xml', 'META-INF/manifest.xml'].map((name) => ({ name, data: '<x/>' })), 'FEEDMILL_FORMAT_UNKNOWN'],
   ];
   for (const [file, entries, code] of cases) {
     await zipFile(env.path(file), entries);
-    await assert.rejects(ingest(env, env.path(file)), (e: unknown) => e instanceof FeedmillError && e.code === code, file);
+    await assert.rejects(ingest(env, env.path(file)), (e: unknown) => e instanceof FeedmillError && e.code === code && (code !== 'FEEDMILL_FORMAT_UNKNOWN' || /save it as .*CSV/.test(e.message)), file);
   }
   writeFileSync(env.path('bomb.gz'), gzipSync(Buffer.alloc(1_000_000, 0x41)));
   await assert.rejects(ingest(env, env.path('bomb.gz')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_ARCHIVE_TOO_LARGE');
