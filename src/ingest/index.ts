@@ -1,5 +1,5 @@
 export { ingestFile, ingestSource, ingestReport, type IngestOptions, type IngestResult, type IngestProgress } from './ingest.js';
-export { downloadSource, isUrl, redactUrl } from './download.js';
+export { isUrl } from './download.js';
 export { findProfile, selectCsvProfile, selectXmlProfile } from './select-profile.js';
 export { PROFILES } from './profiles/index.js';
 export { CsvEngine, type CsvDialect } from './csv/engine.js';

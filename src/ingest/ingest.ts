@@ -7,9 +7,9 @@
  * is written under a temporary name and swapped in by CatalogVersions only when complete.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { dataPaths, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { AppDb } from '../db/index.js';
 import { FeedmillError, toFeedmillError } from '../errors.js';
 import { CatalogRegistry } from '../catalogs/index.js';
@@ -17,7 +17,9 @@ import { CatalogVersions, localLoadSink, ThreadLoadSink, type LoadCounts, type L
 import { silentLogger, type Logger } from '../log.js';
 import { assertName } from '../names.js';
 import { openContainer } from './container.js';
-import { downloadSource, isUrl } from './download.js';
+import { isUrl } from './download.js';
+import { fetchSource } from '../tasks/fetch-source.js';
+import { FetchState } from '../tasks/fetch-state.js';
 import { decodeInPieces, decodeSample, detectEncoding, StreamDecoder, type DetectedEncoding } from './decode.js';
 import { ParallelCsvLoad } from './parallel/csv-load.js';
 import { ParallelXmlLoad } from './parallel/xml-load.js';
@@ -450,13 +452,23 @@ function summarize(byCode: Partial<Record<string, number>>): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
-/** `ingestFile` for a local path or an http(s) URL (downloaded into the data dir first). */
+/**
+ * `ingestFile` for a local path or an http(s) URL, downloaded first into the data dir by the same
+ * `fetchSource` the fetch tasks use: idle timeout, size cap, credentials in a header, an atomic
+ * file, and a conditional GET (an unchanged catalog is read again from the kept copy).
+ */
 export async function ingestSource(opts: IngestOptions): Promise<IngestResult> {
   if (!isUrl(opts.source)) return ingestFile(opts);
-  assertName(opts.catalog, 'catalog');
-  const dir = join(dataPaths(opts.config).sources, opts.catalog);
-  const downloaded = await downloadSource(opts.source, dir, opts.signal);
-  return ingestFile({ ...opts, source: downloaded.path, sourceName: opts.sourceName ?? downloaded.name });
+  const fetched = await fetchSource(
+    { catalog: opts.catalog, url: opts.source },
+    { config: opts.config, state: new FetchState(opts.db), signal: opts.signal ?? new AbortController().signal, now: Date.now },
+  );
+  return ingestFile({ ...opts, source: fetched.path, sourceName: opts.sourceName ?? sourceNameOf(opts.source) });
+}
+
+/** The URL's last path segment, for messages: never its credentials or query. */
+function sourceNameOf(url: string): string {
+  return new URL(url).pathname.split('/').pop() || 'catalog';
 }
 
 /** The result as plain JSON: what `ingest --json` prints and what an ingest task stores. */

@@ -122,6 +122,25 @@ test('fetch: HTTP 5xx/429 are retryable REMOTE_UNAVAILABLE; 404 and 403 are perm
   assert.deepEqual(readdirSync(dir), []);
 });
 
+test('fetch: credentials in the URL (basic auth) go in an Authorization header, never into a message; wrong ones are permanent', async (t) => {
+  const { run } = setup(t);
+  const good = `Basic ${Buffer.from('shop:p@ss:word').toString('base64')}`;
+  const srv = await serve((req, res) => {
+    if (req.headers.authorization !== good) res.writeHead(401, { 'www-authenticate': 'Basic' }).end();
+    else res.writeHead(200).end('id,title,price\n1,Hoodie,19.99 EUR\n');
+  });
+  t.after(() => srv.close());
+  const host = srv.url.slice('http://'.length);
+  const ok = await run({ url: `http://shop:p%40ss%3Aword@${host}/private/feed.csv` });
+  assert.equal(ok.status, 200);
+  await assert.rejects(run({ url: `http://shop:s3cret-wrong@${host}/private/feed.csv`, force: true }), (e: unknown) => {
+    assert.ok(e instanceof FeedmillError && e.code === 'FEEDMILL_SOURCE_FETCH_FAILED' && !e.retryable, String(e));
+    assert.equal(e.details.status, 401);
+    assert.ok(!JSON.stringify({ message: e.message, details: e.details }).includes('s3cret'), e.message);
+    return true;
+  });
+});
+
 test('fetch: connection refused and a silent server (timeout) are retryable', async (t) => {
   const { run, dir } = setup(t);
   const closed = await serve(() => undefined);
