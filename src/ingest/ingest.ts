@@ -243,7 +243,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     const decoder = new StreamDecoder(detected);
     encoding = detected.encoding;
     const sample = decodeSample(head.subarray(0, SNIFF_BYTES), detected.encoding);
-    format = sniffFormat(sample);
+    format = sniffFormat(sample, head);
     const textInput = (push: (text: string, textBytes?: number) => void, end: () => CsvMapper | XmlMapper | undefined, records: () => number): Input => ({
       feed: (chunk) => feed(decoder, chunk, push),
       end: () => {

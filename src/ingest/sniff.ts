@@ -9,14 +9,25 @@ export type SourceFormat = 'csv' | 'xml';
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 
-export function sniffFormat(sample: string): SourceFormat {
+export function sniffFormat(sample: string, head?: Uint8Array): SourceFormat {
   const t = sample.replace(/^\uFEFF/, '').trimStart();
   if (t.startsWith('<')) return 'xml';
   if (t === '') throw new FeedmillError('FEEDMILL_SOURCE_EMPTY', 'the source holds no text; check that the export did not fail', {});
   if (/[\u0000-\u0008\u000e-\u001f]/.test(t.slice(0, 4096))) {
-    throw new FeedmillError('FEEDMILL_FORMAT_UNKNOWN', 'the source is binary, not CSV or XML (an Excel .xlsx file? export it as CSV)', {});
+    const what = head === undefined ? undefined : binaryKind(head);
+    throw new FeedmillError('FEEDMILL_FORMAT_UNKNOWN', `the source is ${what ?? 'binary, not CSV or XML (an Excel file? export it as CSV)'}`, what === undefined ? {} : { kind: what });
   }
   return 'csv';
+}
+
+/** Binary files that get sent as catalogs, by their magic bytes (after any gzip layer). */
+function binaryKind(head: Uint8Array): string | undefined {
+  const at = (offset: number, magic: readonly number[]) => magic.every((b, i) => head[offset + i] === b);
+  if (at(257, [0x75, 0x73, 0x74, 0x61, 0x72])) return 'a tar archive (.tar, .tar.gz): send the catalog file alone, gzipped or zipped';
+  if (at(0, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return 'an old Office file (an Excel .xls workbook?): save it as CSV UTF-8 and send that';
+  if (at(0, [0x25, 0x50, 0x44, 0x46])) return 'a PDF document, not a catalog export: send the CSV or XML export';
+  if (at(0, [0x89, 0x50, 0x4e, 0x47]) || at(0, [0xff, 0xd8, 0xff]) || at(0, [0x47, 0x49, 0x46, 0x38])) return 'an image, not a catalog export: send the CSV or XML export';
+  return undefined;
 }
 
 /**

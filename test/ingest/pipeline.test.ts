@@ -207,3 +207,21 @@ test('the writer thread stores exactly what the local writer stores (text as TEX
     assert.ok(a.offers.every((o) => (o as { tt: string; tp: string }).tp === 'integer'));
   }
 });
+
+test('files that are not catalogs say what they are: a tar.gz, an old .xls, a PDF', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const tar = Buffer.alloc(1024);
+  tar.write('catalog.csv', 0);
+  tar.write('ustar', 257);
+  Buffer.from(CSV).copy(tar, 512);
+  const cases: [string, Buffer, RegExp][] = [
+    ['cat.tar.gz', gzipSync(tar), /tar archive .*send the catalog file alone/],
+    ['old.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600, 0)]), /\.xls workbook.*CSV/],
+    ['doc.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(600, 1)]), /PDF document/],
+  ];
+  for (const [name, bytes, message] of cases) {
+    writeFileSync(env.path(name), bytes);
+    await assert.rejects(ingest(env, env.path(name)), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_FORMAT_UNKNOWN' && message.test(e.message), name);
+  }
+});
