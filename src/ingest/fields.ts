@@ -105,14 +105,19 @@ export class FieldReader {
     return t;
   }
 
-  /** An absolute http(s) URL, or undefined when empty. */
+  /**
+   * An absolute http(s) URL, or undefined when empty. Spaces inside it (an image file named
+   * `photo 1.jpg`, common in shop exports) are percent-encoded as browsers do, rather than losing the
+   * offer; other white space (tab, newline) means the cell is not one URL.
+   */
   url(field: string, value: string | undefined): string | undefined {
     const t = value?.trim();
     if (t === undefined || t === '') return undefined;
-    if (!URL_PATTERN.test(t)) {
+    const u = t.includes(' ') ? t.replaceAll(' ', '%20') : t;
+    if (!URL_PATTERN.test(u)) {
       return this.#fail('RECORD_BAD_URL', field, `${field} ${JSON.stringify(t.slice(0, 80))} is not an absolute http(s) URL`);
     }
-    return t;
+    return u;
   }
 
   /** Several URLs separated by commas, pipes, or white space; bad ones are a problem. */

@@ -225,3 +225,21 @@ test('files that are not catalogs say what they are: a tar.gz, an old .xls, a PD
     await assert.rejects(ingest(env, env.path(name)), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_FORMAT_UNKNOWN' && message.test(e.message), name);
   }
 });
+
+test('a space inside a link or image URL is percent-encoded; a tab or a line break in one still rejects the record', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const csv = [
+    'id,title,price,link,image_link',
+    'S1,Photo,10,https://shop.example/p/robe longue,https://shop.example/img/robe longue 1.jpg',
+    'S2,Tab,10,"https://shop.example/a\tb",',
+    'S3,Saut,10,"https://shop.example/a\nb",',
+    '',
+  ].join('\n');
+  writeFileSync(env.path('spaces.csv'), csv);
+  const r = await ingest(env, env.path('spaces.csv'));
+  assert.deepEqual([r.accepted, r.rejectsByCode], [1, { RECORD_BAD_URL: 2 }]);
+  assert.deepEqual(stagedRows(env, 'SELECT link, image FROM offers'), [
+    { link: 'https://shop.example/p/robe%20longue', image: 'https://shop.example/img/robe%20longue%201.jpg' },
+  ]);
+});
