@@ -7,6 +7,7 @@
  * `seen = accepted + rejected` holds. Profiles never see bytes and never touch files.
  */
 import type { OfferInput, ProductInput, RecordLocation, RejectInput } from '../model.js';
+import type { FeedmillError } from '../errors.js';
 import type { StagingDb } from '../staging/index.js';
 
 export interface ProfileSink {
@@ -89,6 +90,11 @@ export interface Profile {
   readonly independentXmlRecords?: boolean;
   /** 0..1: how sure this profile is that it reads a CSV with this header (for --profile auto). */
   detectCsv?(header: readonly string[]): number;
+  /**
+   * Why a header this profile would otherwise read is refused (a coded error saying what to fix), or
+   * undefined: with --profile auto, shown instead of "no profile recognises" when nothing matches.
+   */
+  refuseCsv?(header: readonly string[]): FeedmillError | undefined;
   /** 0..1: how sure this profile is that it reads an XML document with this root element. */
   detectXml?(rootName: string, rootAttrs: Readonly<Record<string, string>>): number;
   /** Throws FEEDMILL_PROFILE_MISMATCH when the header lacks what the profile needs. */

@@ -25,7 +25,17 @@ export function selectCsvProfile(name: string, header: readonly string[]): Profi
     if (!p.csv) throw new FeedmillError('FEEDMILL_PROFILE_MISMATCH', `profile ${name} does not read CSV; choose another --profile`, { profile: name, format: 'csv' });
     return p;
   }
-  return best(PROFILES.filter((p) => p.csv && p.detectCsv).map((p) => [p, p.detectCsv?.(header) ?? 0] as const), 'csv', header.slice(0, 12).join(', '));
+  const readers = PROFILES.filter((p) => p.csv && p.detectCsv);
+  try {
+    return best(readers.map((p) => [p, p.detectCsv?.(header) ?? 0] as const), 'csv', header.slice(0, 12).join(', '));
+  } catch (e) {
+    // A profile that would read this header but for a fixable flaw says what to fix.
+    for (const p of readers) {
+      const refusal = p.refuseCsv?.(header);
+      if (refusal !== undefined) throw refusal;
+    }
+    throw e;
+  }
 }
 
 export function selectXmlProfile(name: string, root: string, attrs: Readonly<Record<string, string>>): Profile {

@@ -243,3 +243,15 @@ test('a space inside a link or image URL is percent-encoded; a tab or a line bre
     { link: 'https://shop.example/p/robe%20longue', image: 'https://shop.example/img/robe%20longue%201.jpg' },
   ]);
 });
+
+test('with --profile auto, a header whose columns clash says which ones (not "no profile recognises")', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('clash.csv'), 'sku,name,price,url,Price\n1,Pull,2.00,https://shop.example/1,99.00\n');
+  await assert.rejects(
+    ingest(env, env.path('clash.csv')),
+    (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_CSV_DUPLICATE_COLUMN' && /"price" and "Price" both mean price/.test(e.message),
+  );
+  writeFileSync(env.path('alien.csv'), 'foo,bar\n1,2\n');
+  await assert.rejects(ingest(env, env.path('alien.csv')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_PROFILE_MISMATCH');
+});

@@ -161,6 +161,14 @@ export const genericProfile: Profile = {
     if (index.link !== -1) score += 0.1;
     return score;
   },
+  refuseCsv(header) {
+    try {
+      resolveLayout(header);
+      return undefined;
+    } catch (e) {
+      return e instanceof FeedmillError ? e : undefined;
+    }
+  },
   csv,
 };
 
