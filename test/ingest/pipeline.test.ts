@@ -255,3 +255,20 @@ test('with --profile auto, a header whose columns clash says which ones (not "no
   writeFileSync(env.path('alien.csv'), 'foo,bar\n1,2\n');
   await assert.rejects(ingest(env, env.path('alien.csv')), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_PROFILE_MISMATCH');
 });
+
+test('French and German column names map when no English name takes the field; an English name keeps precedence', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const cp1252 = (s: string) => Buffer.from([...s].map((c) => c.charCodeAt(0)));
+  writeFileSync(env.path('fr.csv'), cp1252('Référence;Désignation;Prix TTC;Lien;Quantité;Marque;Couleur\nA1;Pull laine;29,90;https://s.example/a1;3;Acme;Rouge\n'));
+  const fr = await ingest(env, env.path('fr.csv'));
+  assert.equal(fr.profile, 'generic');
+  assert.deepEqual(stagedRows(env, 'SELECT offer_id, title, price, link, quantity, brand, color, attrs FROM offers'), [
+    { offer_id: 'A1', title: 'Pull laine', price: 2990, link: 'https://s.example/a1', quantity: 3, brand: 'Acme', color: 'Rouge', attrs: null },
+  ]);
+  writeFileSync(env.path('both.csv'), 'id,price,prix,Preis\nB1,10.00,12.00,13.00\n');
+  await ingest(env, env.path('both.csv'));
+  assert.deepEqual(stagedRows(env, 'SELECT offer_id, price, attrs FROM offers'), [{ offer_id: 'B1', price: 1000, attrs: '{"prix":"12.00","Preis":"13.00"}' }]);
+  writeFileSync(env.path('clash.csv'), 'id,prix,Preis\nC1,12.00,13.00\n');
+  await assert.rejects(ingest(env, env.path('clash.csv'), { profile: 'generic' }), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_CSV_DUPLICATE_COLUMN');
+});

@@ -38,9 +38,39 @@ const ALIASES = {
 
 type Canonical = keyof typeof ALIASES;
 
-const LOOKUP = new Map<string, Canonical>();
-for (const [canonical, keys] of Object.entries(ALIASES) as [Canonical, readonly string[]][]) {
-  for (const k of keys) LOOKUP.set(k, canonical);
+/**
+ * French and German column names of shop back-offices and Excel sheets (after headerKey(): no
+ * accents, `Prix TTC` → `prix_ttc`). They only fill a field no name above has taken, so a file that
+ * has both `price` and `prix` keeps reading `price` (and `prix` as an attribute), as before.
+ */
+const LOCAL_ALIASES: Partial<Record<Canonical, readonly string[]>> = {
+  id: ['code_article', 'code_produit', 'identifiant', 'artikelnummer', 'artikel_nr'],
+  title: ['titre', 'nom', 'nom_du_produit', 'nom_produit', 'designation', 'libelle', 'produktname', 'bezeichnung', 'titel'],
+  description: ['description_longue', 'beschreibung'],
+  link: ['lien', 'lien_produit', 'url_produit', 'produkt_url'],
+  image: ['url_image', 'lien_image', 'photo', 'bild', 'bild_url'],
+  price: ['prix', 'prix_ttc', 'prix_de_vente', 'prix_de_vente_ttc', 'preis', 'verkaufspreis'],
+  salePrice: ['prix_promo', 'prix_promotionnel', 'prix_solde', 'angebotspreis', 'sonderpreis'],
+  currency: ['devise', 'wahrung'],
+  availability: ['disponibilite', 'verfugbarkeit'],
+  quantity: ['quantite', 'menge', 'bestand', 'lagerbestand'],
+  brand: ['marke', 'hersteller'],
+  gtin: ['code_ean', 'code_barre', 'code_barres'],
+  condition: ['etat', 'zustand'],
+  category: ['categorie', 'kategorie', 'rayon'],
+  color: ['couleur', 'farbe'],
+  size: ['taille'],
+  material: ['matiere'],
+  shipping: ['frais_de_port', 'frais_de_livraison', 'versandkosten'],
+};
+
+const LOOKUP = lookupOf(ALIASES);
+const LOCAL_LOOKUP = lookupOf(LOCAL_ALIASES);
+
+function lookupOf(aliases: Partial<Record<Canonical, readonly string[]>>): Map<string, Canonical> {
+  const m = new Map<string, Canonical>();
+  for (const [canonical, keys] of Object.entries(aliases) as [Canonical, readonly string[]][]) for (const k of keys) m.set(k, canonical);
+  return m;
 }
 
 /** Column index per canonical field (-1 when absent) plus the extra columns kept as attributes. */
@@ -51,22 +81,31 @@ interface Layout {
 
 export function resolveLayout(header: readonly string[]): Layout {
   const index = Object.fromEntries(Object.keys(ALIASES).map((k) => [k, -1])) as Record<Canonical, number>;
-  const extras: Layout['extras'] = [];
-  header.forEach((name, i) => {
-    const canonical = LOOKUP.get(headerKey(name));
-    if (canonical === undefined) {
-      if (name.trim() !== '') extras.push({ index: i, name: name.trim() });
-      return;
+  const take = (lookup: Map<string, Canonical>, columns: readonly number[]): number[] => {
+    const taken = new Set<Canonical>();
+    const rest: number[] = [];
+    for (const i of columns) {
+      const name = header[i] as string;
+      const canonical = lookup.get(headerKey(name));
+      if (canonical === undefined || (index[canonical] !== -1 && !taken.has(canonical))) {
+        rest.push(i);
+        continue;
+      }
+      if (index[canonical] !== -1) {
+        throw new FeedmillError(
+          'FEEDMILL_CSV_DUPLICATE_COLUMN',
+          `columns ${JSON.stringify(header[index[canonical]])} and ${JSON.stringify(name)} both mean ${canonical}; rename or drop one`,
+          { field: canonical, columns: [header[index[canonical]], name] },
+        );
+      }
+      index[canonical] = i;
+      taken.add(canonical);
     }
-    if (index[canonical] !== -1) {
-      throw new FeedmillError(
-        'FEEDMILL_CSV_DUPLICATE_COLUMN',
-        `columns ${JSON.stringify(header[index[canonical]])} and ${JSON.stringify(name)} both mean ${canonical}; rename or drop one`,
-        { field: canonical, columns: [header[index[canonical]], name] },
-      );
-    }
-    index[canonical] = i;
-  });
+    return rest;
+  };
+  // Local names only fill fields the names above left empty; a clash within either set is an error.
+  const rest = take(LOCAL_LOOKUP, take(LOOKUP, header.map((_, i) => i)));
+  const extras = rest.filter((i) => (header[i] as string).trim() !== '').map((i) => ({ index: i, name: (header[i] as string).trim() }));
   return { index, extras };
 }
 
