@@ -10,9 +10,14 @@ const POSITION = /^(?:[^\n]*?:)?\d+:\d+: /;
 const UNDEFINED_ENTITY =
   'an undefined entity: XML knows only &amp; &lt; &gt; &quot; &apos;, so HTML entities such as &nbsp; or &eacute; must be written as the character itself or as a numeric reference (&#160;), or the text wrapped in CDATA';
 
+/** Blank lines before `<?xml`, which a PHP script prints from an include's trailing newline. */
+const LATE_DECLARATION = 'an XML declaration must be at the start of the document';
+
 export function saxesReason(e: Error): string {
   const reason = (e.message.split('\n')[0] ?? '').replace(POSITION, '');
-  return reason === 'undefined entity.' ? UNDEFINED_ENTITY : reason;
+  if (reason === 'undefined entity.') return UNDEFINED_ENTITY;
+  if (reason.startsWith(LATE_DECLARATION)) return `${LATE_DECLARATION}: remove what comes before <?xml (blank lines printed by the script that writes the feed, usually)`;
+  return reason;
 }
 
 /**

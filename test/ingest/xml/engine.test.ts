@@ -79,6 +79,10 @@ test('malformed XML fails with the line; undeclared entities are errors', () => 
       e.details.line === 2 &&
       /a & on line 2 starts an entity reference that no ';' ever ends .*write a bare & as &amp;$/.test(e.message),
   );
+  assert.throws(
+    () => run('\n\n<?xml version="1.0"?>\n<rss><item>x</item></rss>'),
+    (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_XML_MALFORMED' && /remove what comes before <\?xml/.test(e.message),
+  );
   assert.throws(() => run('<rss><item>x</item>'), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_XML_MALFORMED');
   assert.throws(() => run('   '), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_XML_MALFORMED');
 });
