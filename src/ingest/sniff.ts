@@ -13,7 +13,8 @@ export function sniffFormat(sample: string, head?: Uint8Array): SourceFormat {
   const t = sample.replace(/^\uFEFF/, '').trimStart();
   if (t.startsWith('<')) return 'xml';
   if (t === '') throw new FeedmillError('FEEDMILL_SOURCE_EMPTY', 'the source holds no text; check that the export did not fail', {});
-  if (/[\u0000-\u0008\u000e-\u001f]/.test(t.slice(0, 4096))) {
+  // A Ctrl-Z ending a small file is the DOS end-of-file mark (CsvEngine drops it), not binary data.
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(t.slice(0, 4096).replace(/\u001a$/, ''))) {
     const what = head === undefined ? undefined : binaryKind(head);
     throw new FeedmillError('FEEDMILL_FORMAT_UNKNOWN', `the source is ${what ?? 'binary, not CSV or XML (an Excel file? export it as CSV)'}`, what === undefined ? {} : { kind: what });
   }

@@ -272,3 +272,17 @@ test('French and German column names map when no English name takes the field; a
   writeFileSync(env.path('clash.csv'), 'id,prix,Preis\nC1,12.00,13.00\n');
   await assert.rejects(ingest(env, env.path('clash.csv'), { profile: 'generic' }), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_CSV_DUPLICATE_COLUMN');
 });
+
+test('a catalog ending with a Ctrl-Z (DOS end-of-file mark) loads whole, with no reject, on one thread and in parallel', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const rows = Array.from({ length: 300 }, (_, i) => `Z${i},Article ${i},${i + 1}.50,https://shop.example/z${i}`);
+  writeFileSync(env.path('small.csv'), 'id,title,price,link\r\nZ1,Pull,9.90,https://shop.example/z1\r\n\u001a');
+  const small = await ingest(env, env.path('small.csv'));
+  assert.deepEqual([small.accepted, small.rejected], [1, 0]);
+  writeFileSync(env.path('big.csv'), `id,title,price,link\r\n${rows.join('\r\n')}\r\n\u001a`);
+  for (const parallel of [false, { shards: 2, chunkBytes: 1024 }] as const) {
+    const r = await ingest(env, env.path('big.csv'), { parallel });
+    assert.deepEqual([r.accepted, r.rejected], [300, 0], JSON.stringify(parallel));
+  }
+});

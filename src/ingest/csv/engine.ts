@@ -14,7 +14,8 @@
  * one `indexOf` for the line end, one for a quote, one native `split`.
  *
  * Memory is bounded: a record longer than `maxRecordChars` is an error, not an ever-growing buffer
- * (it is almost always an unclosed quote far above).
+ * (it is almost always an unclosed quote far above). One departure from csv-parse: a Ctrl-Z that
+ * ends the input is dropped (see `end`).
  */
 import { FeedmillError } from '../../errors.js';
 
@@ -41,6 +42,7 @@ export interface CsvRecordSink {
 
 const LF = 10;
 const CR = 13;
+const DOS_EOF = '\u001a';
 /** A record longer than this is an error (almost always an unclosed quote far above). */
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
@@ -141,6 +143,13 @@ export class CsvEngine {
   }
 
   end(): void {
+    // A Ctrl-Z (SUB) as the very last character is the DOS end-of-file mark that old Windows tools
+    // still append, not data: csv-parse would read it as a one-field record (or glue it to the last
+    // field when no line end precedes it), and every load of such a file would report a bad record.
+    if (this.#buf.endsWith(DOS_EOF)) {
+      this.#buf = this.#buf.slice(0, -1);
+      this.#bufBytes -= 1;
+    }
     this.#parse(true);
     this.#buf = '';
   }

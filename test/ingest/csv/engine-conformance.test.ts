@@ -121,6 +121,14 @@ for (const lineEnd of ['lf', 'cr'] as const) {
   });
 }
 
+test('a Ctrl-Z ending the input (the DOS end-of-file mark) is dropped; anywhere else it is data, as in csv-parse', () => {
+  assert.deepEqual(engine('a,b\r\n1,2\r\n\u001a', ',').map((r) => r.fields), [['a', 'b'], ['1', '2']]);
+  assert.deepEqual(engine('a,b\n1,2\u001a', ',', [7]).map((r) => r.fields), [['a', 'b'], ['1', '2']]);
+  assert.deepEqual(engine('a,b\r1,"2"\r\u001a', ',', [], 'cr').map((r) => r.fields), [['a', 'b'], ['1', '2']]);
+  const inside = 'a,b\n\u001a\n1,x\u001ay\n';
+  assert.deepEqual(engine(inside, ',').map((r) => r.fields), reference(inside, ',').map((r) => r.fields));
+});
+
 test('an unclosed quote fails with the line where the field opened', () => {
   assert.throws(
     () => engine('a,b\n1,2\n3,"never closed\nmore\n', ','),
