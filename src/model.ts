@@ -75,6 +75,8 @@ export interface RecordLocation {
   byteOffset?: number | undefined;
   /** XML: element path such as /rss/channel/item[42]. */
   path?: string | undefined;
+  /** CSV: the record's text as written (delimiters, quotes), for a reject's excerpt. */
+  raw?: string | undefined;
 }
 
 /**

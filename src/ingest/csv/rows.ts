@@ -23,7 +23,7 @@ export function csvRowHandler(width: number, mapper: CsvMapper, sink: ProfileSin
         return;
       }
     }
-    mapper.row(fields, new RowLocation(line, byteOffset), sink);
+    mapper.row(fields, new RowLocation(line, byteOffset, raw), sink);
   };
 }
 
@@ -35,10 +35,12 @@ export function csvRowHandler(width: number, mapper: CsvMapper, sink: ProfileSin
  */
 class RowLocation implements RecordLocation {
   readonly line: number;
+  readonly raw: string;
   readonly #byteOffset: () => number;
 
-  constructor(line: number, byteOffset: () => number) {
+  constructor(line: number, byteOffset: () => number, raw: string) {
     this.line = line;
+    this.raw = raw;
     this.#byteOffset = byteOffset;
   }
 

@@ -16,7 +16,8 @@ export function locationOf(loc: RecordLocation): RecordLocation {
   return { line: loc.line, byteOffset: loc.byteOffset, path: loc.path };
 }
 
-export function rejectRecord(sink: ProfileSink, loc: RecordLocation, problem: FieldProblem, raw?: string): void {
+/** A reject from a field problem; its excerpt is `raw`, else the CSV row as written (`loc.raw`). */
+export function rejectRecord(sink: ProfileSink, loc: RecordLocation, problem: FieldProblem, raw: string | undefined = loc.raw): void {
   sink.reject({
     ...locationOf(loc),
     code: problem.code,

@@ -138,7 +138,7 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
       const condition = r.condition('condition', at(fields, index.condition));
       if (r.problem !== undefined || id === undefined || price === undefined) {
         const p = r.problem ?? { code: 'RECORD_MISSING_ID' as const, field: 'id', message: 'id is empty' };
-        rejectRecord(sink, loc, p, fields.join(','));
+        rejectRecord(sink, loc, p);
         return;
       }
       let attrs: Record<string, string> | undefined;
@@ -178,7 +178,7 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
       // The optional fields read above may have found a problem too (TS cannot see that mutation).
       const late = r.problem as FieldProblem | undefined;
       if (late !== undefined) {
-        rejectRecord(sink, loc, late, fields.join(','));
+        rejectRecord(sink, loc, late);
         return;
       }
       sink.standaloneOffer(product, offer, loc.line);

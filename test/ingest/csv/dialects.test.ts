@@ -77,8 +77,9 @@ test('a catalog under an Excel sep= line loads on one thread and in parallel ali
     assert.equal(r.rejected, 8);
     const offers = stagedRows(env, 'SELECT offer_id, title, price, line FROM offers ORDER BY oid', [], catalog) as { offer_id: string; line: number }[];
     assert.deepEqual(offers[0], { offer_id: 'S0', title: 'Article 0 crème', price: 150, line: 3 });
-    const rejects = stagedRows(env, 'SELECT line, byte_offset, code FROM rejects ORDER BY line', [], catalog) as { line: number; byte_offset: number }[];
-    assert.deepEqual(rejects[0], { line: 10, byte_offset: Buffer.byteLength(text.slice(0, text.indexOf('S7;'))), code: 'RECORD_BAD_PRICE' });
+    const rejects = stagedRows(env, 'SELECT line, byte_offset, code, raw FROM rejects ORDER BY line', [], catalog) as { line: number; byte_offset: number }[];
+    // The excerpt is the row as written, with its own delimiter (it once was the fields joined by commas).
+    assert.deepEqual(rejects[0], { line: 10, byte_offset: Buffer.byteLength(text.slice(0, text.indexOf('S7;'))), code: 'RECORD_BAD_PRICE', raw: 'S7;Article 7 crème;abc;https://shop.example/s7' });
     results.push({ offers, rejects });
   }
   assert.deepEqual(results[1], results[0]);

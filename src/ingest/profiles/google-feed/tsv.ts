@@ -51,7 +51,7 @@ export class GoogleTsvMapper implements CsvMapper {
     const mapped = mapGoogleItem(item, r, this.#currency);
     if (mapped === undefined) {
       const p = r.problem ?? { code: 'RECORD_MISSING_ID' as const, field: 'id', message: 'the row has no id' };
-      rejectRecord(sink, loc, p, fields.join('\t'));
+      rejectRecord(sink, loc, p);
       return;
     }
     sink.standaloneOffer(mapped.product, mapped.offer, loc.line);
