@@ -120,7 +120,7 @@ try {
   // CSV: the shard path (src/ingest/parallel/shard-worker.ts) on the whole file as one chunk.
   const csv = readFileSync(csvPath);
   const dialect = { delimiter: ',', quote: '"' };
-  const header = readHeader(csv.subarray(0, 1 << 16), 0, dialect);
+  const header = readHeader(csv.subarray(0, 1 << 16), { encoding: 'utf-8', bom: 0 }, dialect);
   if (header === undefined) throw new FeedmillError('FEEDMILL_BENCH_FAILED', 'the generated CSV has no header', {});
   const csvBody = csv.subarray(header.dataStart);
   const csvLoad = (mode: 'parse' | 'map' | 'insert', writerPath?: string, finish = false): number => {

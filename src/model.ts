@@ -68,7 +68,8 @@ export interface RecordLocation {
   /** 1-based physical line where the record starts (CSV and XML). */
   line: number;
   /**
-   * Byte offset of the record's start in the decoded source stream (after container). For a CSV row
+   * Byte offset of the record's start in the source as it is (after container and BOM: a UTF-16 or
+   * Windows-1252 file counts its own bytes, not those of the text in UTF-8). For a CSV row
    * a getter that computes it when asked: copy a location with `locationOf`
    * (src/ingest/profiles/common.ts), never by spreading it.
    */

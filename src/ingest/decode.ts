@@ -42,6 +42,22 @@ export function decodeSample(bytes: Uint8Array, encoding: string): string {
   return new TextDecoder(encoding).decode(bytes, { stream: true });
 }
 
+/** One byte per character, ASCII-compatible: a CSV can be cut on its bytes as in UTF-8. */
+export function isSingleByte(encoding: TextEncodingName): boolean {
+  return encoding === 'windows-1252' || encoding === 'macintosh';
+}
+
+/**
+ * How many source bytes a decoded text took, so that offsets in rejects and errors point into the
+ * file as it is: UTF-8 length; two bytes per UTF-16 unit; one per character in a single-byte
+ * encoding (all of whose characters are single UTF-16 units).
+ */
+export function sourceLength(encoding: TextEncodingName): (text: string) => number {
+  if (encoding === 'utf-8') return Buffer.byteLength;
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return (text) => 2 * text.length;
+  return (text) => text.length;
+}
+
 export interface DetectedEncoding {
   encoding: TextEncodingName;
   /** Bytes of BOM to skip. */

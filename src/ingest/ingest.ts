@@ -20,7 +20,7 @@ import { openContainer } from './container.js';
 import { isUrl } from './download.js';
 import { fetchSource } from '../tasks/fetch-source.js';
 import { FetchState } from '../tasks/fetch-state.js';
-import { decodeInPieces, decodeSample, detectEncoding, StreamDecoder, type DetectedEncoding } from './decode.js';
+import { decodeInPieces, decodeSample, detectEncoding, isSingleByte, sourceLength, StreamDecoder, type DetectedEncoding } from './decode.js';
 import { ParallelCsvLoad } from './parallel/csv-load.js';
 import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
@@ -325,6 +325,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     let mapper: CsvMapper | undefined;
     let rowHandler: CsvRecordSink = () => undefined;
     let skip = preamble;
+    const measure = { measure: sourceLength(detected.encoding) };
     const engine: CsvEngine = new CsvEngine(dialect, (fields, line, raw) => {
       if (skip > 0) {
         skip--;
@@ -339,7 +340,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         return;
       }
       rowHandler(fields, line, raw);
-    });
+    }, measure);
     return textInput(
       (t, textBytes) => engine.push(t, textBytes),
       () => {
@@ -390,8 +391,9 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
    */
   function parallelInput(head: Buffer, detected: DetectedEncoding, dialect: CsvDialect, preamble: number): Input | undefined {
     const wanted = parallelWanted();
-    if (wanted === false || detected.encoding !== 'utf-8' || !byteScannable(dialect)) return undefined;
-    const header = readHeader(head, detected.bom, dialect, preamble);
+    const cuttable = detected.encoding === 'utf-8' || isSingleByte(detected.encoding);
+    if (wanted === false || !cuttable || !byteScannable(dialect)) return undefined;
+    const header = readHeader(head, detected, dialect, preamble);
     if (header === undefined) return undefined;
     assertHeader(header.fields, header.line);
     const chosen = selectCsvProfile(profileName, header.fields);
@@ -406,6 +408,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       profile: chosen.name,
       header: header.fields,
       dialect,
+      encoding: detected.encoding,
       defaultCurrency: currency,
       sourceName,
       profileOptions: opts.profileOptions ?? {},

@@ -286,3 +286,17 @@ test('a catalog ending with a Ctrl-Z (DOS end-of-file mark) loads whole, with no
     assert.deepEqual([r.accepted, r.rejected], [300, 0], JSON.stringify(parallel));
   }
 });
+
+test('reject byte offsets count the source bytes (after any BOM), in UTF-16 and Windows-1252 files too', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const text = 'id,title,price,link\r\nA1,Crème brûlée,2.00,https://shop.example/a1\r\nA2,Thé,abc,https://shop.example/a2\r\n';
+  const at = text.indexOf('A2,');
+  writeFileSync(env.path('u16.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  writeFileSync(env.path('w.csv'), Buffer.from(text, 'latin1'));
+  writeFileSync(env.path('u8.csv'), text);
+  for (const [file, offset] of [['u16.csv', 2 * at], ['w.csv', at], ['u8.csv', Buffer.byteLength(text.slice(0, at))]] as const) {
+    await ingest(env, env.path(file));
+    assert.deepEqual(stagedRows(env, 'SELECT line, byte_offset FROM rejects'), [{ line: 3, byte_offset: offset }], file);
+  }
+});

@@ -48,9 +48,14 @@ export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 export interface CsvEngineOptions {
   maxRecordChars?: number;
-  /** Line and UTF-8 byte offset of the first character pushed (a chunk of a larger file). */
+  /** Line and byte offset of the first character pushed (a chunk of a larger file). */
   firstLine?: number;
   firstByte?: number;
+  /**
+   * Source bytes of a decoded text, for byte offsets (`sourceLength` in decode.ts). @default UTF-8
+   * length.
+   */
+  measure?: ((text: string) => number) | undefined;
 }
 
 export class CsvEngine {
@@ -60,6 +65,7 @@ export class CsvEngine {
   readonly #quoteCode: number;
   readonly #onRecord: CsvRecordSink;
   readonly #maxRecordChars: number;
+  readonly #measure: (text: string) => number;
   /** The character that ends a record ('\n', or '\r' for a CR dialect), and whether a CR before it belongs to the line end. */
   readonly #eol: string;
   readonly #eolCode: number;
@@ -68,9 +74,9 @@ export class CsvEngine {
   #buf = '';
   /** 1-based line of the start of #buf. */
   #line = 1;
-  /** UTF-8 byte offset of the start of #buf in the decoded stream. */
+  /** Byte offset of the start of #buf in the source (see `measure`). */
   #byteStart = 0;
-  /** UTF-8 length of #buf. */
+  /** Source bytes of #buf. */
   #bufBytes = 0;
   /** Byte-offset checkpoint inside the buffer being parsed: char index and its byte offset. */
   #ckChar = 0;
@@ -94,6 +100,7 @@ export class CsvEngine {
     this.#eol = this.#crlf ? '\n' : '\r';
     this.#eolCode = this.#eol.charCodeAt(0);
     this.#maxRecordChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
+    this.#measure = options.measure ?? Buffer.byteLength;
     this.#line = options.firstLine ?? 1;
     this.#byteStart = options.firstByte ?? 0;
   }
@@ -104,7 +111,7 @@ export class CsvEngine {
    */
   recordByteOffset(): number {
     if (this.#recStart > this.#ckChar) {
-      this.#ckByte += Buffer.byteLength(this.#parsing.slice(this.#ckChar, this.#recStart));
+      this.#ckByte += this.#measure(this.#parsing.slice(this.#ckChar, this.#recStart));
       this.#ckChar = this.#recStart;
     }
     return this.#ckByte;
@@ -125,13 +132,13 @@ export class CsvEngine {
   }
 
   /**
-   * `chunkBytes`: the chunk's UTF-8 length when the caller knows it (a UTF-8 decoder does), so that
+   * `chunkBytes`: the chunk's source length when the caller knows it (a UTF-8 decoder does), so that
    * only the unparsed tail of each chunk is measured to carry byte offsets over: measuring whole
    * chunks cost about 0.9 µs per merchant row, for offsets that only rejects use.
    */
   push(chunk: string, chunkBytes?: number): void {
     this.#buf = this.#buf.length === 0 ? chunk : this.#buf + chunk;
-    this.#bufBytes += chunkBytes ?? Buffer.byteLength(chunk);
+    this.#bufBytes += chunkBytes ?? this.#measure(chunk);
     this.#parse(false);
     if (this.#buf.length > this.#maxRecordChars) {
       throw new FeedmillError(
@@ -148,7 +155,7 @@ export class CsvEngine {
     // field when no line end precedes it), and every load of such a file would report a bad record.
     if (this.#buf.endsWith(DOS_EOF)) {
       this.#buf = this.#buf.slice(0, -1);
-      this.#bufBytes -= 1;
+      this.#bufBytes -= this.#measure(DOS_EOF);
     }
     this.#parse(true);
     this.#buf = '';
@@ -325,7 +332,7 @@ export class CsvEngine {
     }
     this.#buf = pos >= len ? '' : buf.slice(pos);
     this.#line = line;
-    const tailBytes = pos >= len ? 0 : pos === 0 ? this.#bufBytes : Buffer.byteLength(this.#buf);
+    const tailBytes = pos >= len ? 0 : pos === 0 ? this.#bufBytes : this.#measure(this.#buf);
     this.#byteStart += this.#bufBytes - tailBytes;
     this.#bufBytes = tailBytes;
     this.#parsing = '';

@@ -2,6 +2,7 @@
  * What a parallel CSV load needs to know before it starts: whether the dialect can be cut at the
  * byte level, and the header record with the byte and line where the data starts.
  */
+import { decodeSample, type DetectedEncoding } from '../decode.js';
 import { CsvEngine, type CsvDialect } from './engine.js';
 
 /**
@@ -21,17 +22,18 @@ export function byteScannable(d: CsvDialect): boolean {
  */
 export function readHeader(
   head: Buffer,
-  bom: number,
+  detected: DetectedEncoding,
   dialect: CsvDialect,
   skipRecords = 0,
 ): { fields: string[]; line: number; dataStart: number; dataLine: number } | undefined {
+  const { bom } = detected;
   let first: { fields: string[]; line: number; raw: string } | undefined;
   let skip = skipRecords;
   const engine = new CsvEngine(dialect, (fields, line, raw) => {
     if (skip > 0) skip--;
     else first ??= { fields, line, raw };
   });
-  const text = head.subarray(bom).toString('utf8');
+  const text = decodeSample(head.subarray(bom), detected.encoding);
   engine.push(text);
   if (first === undefined) return undefined;
   const header: { fields: string[]; line: number; raw: string } = first;

@@ -12,12 +12,14 @@
  * Chunk `seq` gives its offers oids from `seq * CHUNK_OID_SPAN`: merged, the offers are in source
  * order, whichever shard loaded them. Line numbers and byte offsets are the file's own.
  *
- * Only for UTF-8 (the scanner reads bytes: the delimiter, quote and LF are single bytes there)
- * and for profiles whose rows map independently (`independentCsvRows`).
+ * Only for UTF-8 and the single-byte encodings (the scanner reads bytes: the delimiter, quote and
+ * LF are single bytes there, never part of another character) and for profiles whose rows map
+ * independently (`independentCsvRows`).
  */
 import { FeedmillError } from '../../errors.js';
 import { CsvBoundaryScanner } from '../csv/boundaries.js';
 import { MAX_RECORD_CHARS, type CsvDialect } from '../csv/engine.js';
+import type { TextEncodingName } from '../decode.js';
 import type { ShardChunk, ShardMessage } from './shard-worker.js';
 import { ShardSet } from './shards.js';
 
@@ -33,6 +35,8 @@ export interface ParallelCsvOptions {
   profile: string;
   header: string[];
   dialect: CsvDialect;
+  /** UTF-8 or a single-byte encoding (see `isSingleByte`). */
+  encoding: TextEncodingName;
   defaultCurrency: string | undefined;
   sourceName: string;
   profileOptions: Readonly<Record<string, string>>;
@@ -72,6 +76,7 @@ export class ParallelCsvLoad extends ShardSet {
         profile: opts.profile,
         header: opts.header,
         dialect: opts.dialect,
+        encoding: opts.encoding,
         defaultCurrency: opts.defaultCurrency,
         sourceName: opts.sourceName,
         profileOptions: opts.profileOptions,

@@ -9,7 +9,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { FeedmillError } from '../../errors.js';
 import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
 import { servePort, type PortMessage } from '../../worker-port.js';
-import { decodeInPieces, StreamDecoder } from '../decode.js';
+import { decodeInPieces, sourceLength, StreamDecoder, type TextEncodingName } from '../decode.js';
 import { CsvEngine, type CsvDialect } from '../csv/engine.js';
 import { csvRowHandler } from '../csv/rows.js';
 import { parseRecord } from '../xml/record-tree.js';
@@ -24,7 +24,7 @@ interface CommonSetup {
 }
 
 export type ShardSetup =
-  | (CommonSetup & { kind: 'csv'; header: string[]; dialect: CsvDialect })
+  | (CommonSetup & { kind: 'csv'; header: string[]; dialect: CsvDialect; encoding: TextEncodingName })
   | (CommonSetup & { kind: 'xml'; root: { name: string; attrs: Record<string, string> } });
 
 export interface ShardTask {
@@ -100,14 +100,16 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
 
   if (setup.kind === 'csv') {
     const mapper = (profile.csv as NonNullable<typeof profile.csv>)(setup.header, ctx);
+    const measure = sourceLength(setup.encoding);
     load = (m) => {
       const chunk = (m as { chunk: ShardChunk }).chunk;
       writer.startChunk(chunk.seq);
       const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
-      const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 }, chunk.sourceByte);
+      const decoder = new StreamDecoder({ encoding: setup.encoding, bom: 0 }, chunk.sourceByte);
       const engine: CsvEngine = new CsvEngine(setup.dialect, csvRowHandler(setup.header.length, mapper, sink, () => engine.recordByteOffset()), {
         firstLine: chunk.line,
         firstByte: chunk.textByte,
+        measure,
       });
       decodeInPieces(decoder, bytes, (text, textBytes) => engine.push(text, textBytes));
       engine.push(decoder.end());
