@@ -10,7 +10,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { FeedmillError } from '../errors.js';
-import { guessSingleByteEncoding } from './legacy-encoding.js';
+import { guessSingleByteEncoding, type SingleByteEncoding } from './legacy-encoding.js';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'macintosh';
 
@@ -43,7 +43,7 @@ export function decodeSample(bytes: Uint8Array, encoding: string): string {
 }
 
 /** One byte per character, ASCII-compatible: a CSV can be cut on its bytes as in UTF-8. */
-export function isSingleByte(encoding: TextEncodingName): boolean {
+export function isSingleByte(encoding: TextEncodingName): encoding is SingleByteEncoding {
   return encoding === 'windows-1252' || encoding === 'macintosh';
 }
 

@@ -20,7 +20,7 @@ import { openContainer } from './container.js';
 import { isUrl } from './download.js';
 import { fetchSource } from '../tasks/fetch-source.js';
 import { FetchState } from '../tasks/fetch-state.js';
-import { decodeInPieces, decodeSample, detectEncoding, isSingleByte, sourceLength, StreamDecoder, type DetectedEncoding } from './decode.js';
+import { decodeInPieces, decodeSample, detectEncoding, isSingleByte, sourceLength, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './decode.js';
 import { ParallelCsvLoad } from './parallel/csv-load.js';
 import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
@@ -255,14 +255,15 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     if (format === 'xml') {
       let parallel: ParallelXmlLoad | undefined;
       let rootSeen = false;
-      // A parallel-eligible UTF-8 source is read by a byte scanner that finds the records, so that
-      // saxes here only reads what lies outside them (see src/ingest/xml/record-scanner.ts).
-      const scanner = parallelWanted() !== false && detected.encoding === 'utf-8' ? new XmlRecordScanner() : undefined;
+      // A parallel-eligible UTF-8 or single-byte source is read by a byte scanner that finds the
+      // records, so that saxes here only reads what lies outside them (see xml/record-scanner.ts).
+      const enc = detected.encoding;
+      const scanner = parallelWanted() !== false && (enc === 'utf-8' || isSingleByte(enc)) ? new XmlRecordScanner(undefined, enc) : undefined;
       const engine: XmlEngine = new XmlEngine((name, attrs) => {
         rootSeen = true;
         const chosen = selectXmlProfile(profileName, name, attrs);
         chosenProfile = chosen.name;
-        parallel = parallelXml(chosen, name, attrs);
+        parallel = parallelXml(chosen, name, attrs, enc);
         const mapper = (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen, parallel === undefined), { xmlRoot: { name, attrs } }));
         if (parallel !== undefined) {
           engine.forwardRecords(parallel, scanner !== undefined ? 'scanned' : 'text');
@@ -364,7 +365,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   }
 
   /** A parallel XML load (src/ingest/parallel/xml-load.ts) when the profile's records map independently. */
-  function parallelXml(chosen: Profile, name: string, attrs: Readonly<Record<string, string>>): ParallelXmlLoad | undefined {
+  function parallelXml(chosen: Profile, name: string, attrs: Readonly<Record<string, string>>, encoding: TextEncodingName): ParallelXmlLoad | undefined {
     const wanted = parallelWanted();
     if (wanted === false || chosen.independentXmlRecords !== true) return undefined;
     const load = new ParallelXmlLoad({
@@ -375,6 +376,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         kind: 'xml',
         profile: chosen.name,
         root: { name, attrs: { ...attrs } },
+        encoding,
         defaultCurrency: currency,
         sourceName,
         profileOptions: opts.profileOptions ?? {},

@@ -45,8 +45,12 @@ test('RSS and Atom feeds loaded by two shard threads give the same staging as on
   const one = testEnv();
   const two = testEnv();
   t.after(() => (one.cleanup(), two.cleanup()));
-  const sources: [string, string | undefined][] = [
+  // The same feed in Windows-1252 (é as 0xE9, € as 0x80), as PHP shops often write: the byte scanner
+  // cuts it as it cuts UTF-8, and the shards decode its records in its own encoding.
+  const cp1252 = rss().replace('encoding="UTF-8"', 'encoding="windows-1252"').replaceAll(' é</g:title>', ' é 5 €</g:title>');
+  const sources: [string, string | Buffer | undefined][] = [
     ['generated.xml', rss()],
+    ['cp1252.xml', Buffer.from([...cp1252].map((c) => (c === '€' ? 0x80 : c.charCodeAt(0))))],
     ['rss.xml', undefined],
     ['atom.xml', undefined],
   ];
@@ -62,7 +66,11 @@ test('RSS and Atom feeds loaded by two shard threads give the same staging as on
     assert.deepEqual(rb, ra, name);
     assert.deepEqual(stagedRows(two, OFFERS_SQL), stagedRows(one, OFFERS_SQL), name);
     assert.deepEqual(stagedRows(two, REJECTS_SQL), stagedRows(one, REJECTS_SQL), name);
-    if (name === 'generated.xml') {
+    if (name === 'cp1252.xml') {
+      assert.equal(b.encoding, 'windows-1252');
+      assert.deepEqual(stagedRows(two, "SELECT title FROM offers WHERE offer_id = 'S1'"), [{ title: 'Article 1 <1> é 5 €' }]);
+    }
+    if (name === 'generated.xml' || name === 'cp1252.xml') {
       assert.ok(a.rejected > 10 && a.rejectsByCode.RECORD_DUPLICATE_ID !== undefined, 'rejects and duplicates');
       const top = (stagedRows(two, 'SELECT max(oid) AS top FROM offers')[0] as { top: number }).top;
       assert.ok(top > 1_000_000, 'the parallel load spaced its batches');

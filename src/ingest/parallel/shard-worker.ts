@@ -25,7 +25,7 @@ interface CommonSetup {
 
 export type ShardSetup =
   | (CommonSetup & { kind: 'csv'; header: string[]; dialect: CsvDialect; encoding: TextEncodingName })
-  | (CommonSetup & { kind: 'xml'; root: { name: string; attrs: Record<string, string> } });
+  | (CommonSetup & { kind: 'xml'; root: { name: string; attrs: Record<string, string> }; encoding: TextEncodingName });
 
 export interface ShardTask {
   path: string;
@@ -122,7 +122,7 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
     load = (m) => {
       const batch = (m as { xml: XmlRecordBatch }).xml;
       writer.startChunk(batch.seq);
-      loadXmlBatch(batch, mapper, sink);
+      loadXmlBatch(batch, mapper, sink, setup.encoding);
       records += batch.lines.length;
       return batch.seq;
     };
@@ -144,9 +144,9 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
  * Each record is read by the fast path when it can (fast-record.ts), else by saxes; either way its
  * node tree is the one a one-thread load builds, lines included.
  */
-export function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSink): void {
+export function loadXmlBatch(batch: XmlRecordBatch, mapper: XmlMapper, sink: ProfileSink, encoding: TextEncodingName = 'utf-8'): void {
   const { texts, bytes, ends, lines, paths } = batch;
-  const decoder = new StreamDecoder({ encoding: 'utf-8', bom: 0 });
+  const decoder = new StreamDecoder({ encoding, bom: 0 });
   const buf = bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if ((buf === undefined ? texts?.length : ends?.length) !== lines.length) {
     throw new FeedmillError('FEEDMILL_INTERNAL', `a batch of ${lines.length} XML records came with another number of texts or ends`, { first: paths[0] });

@@ -11,8 +11,8 @@
  * malformed one either it throws, or saxes fails on the outer bytes, or a shard fails on a record
  * (the caller then runs a validating pass for saxes's exact error, see first-error.ts).
  *
- * Bytes, not text: the encoding must be ASCII-compatible (UTF-8, Windows-1252), where '<', '>',
- * quotes and newlines never occur inside a multi-byte character. Not UTF-16.
+ * Bytes, not text: the encoding must be ASCII-compatible (UTF-8, Windows-1252, Mac Roman), where
+ * '<', '>', quotes and newlines never occur inside a multi-byte character. Not UTF-16.
  *
  * Pull-based: the caller loops `while ((o = scanner.next()))`, feeding 'outer' bytes to saxes and
  * each record to the engine in its place. The first start tag (the root) is emitted alone, ending
@@ -25,6 +25,7 @@
  * record's bytes are a whole element.
  */
 import { FeedmillError } from '../../errors.js';
+import type { SingleByteEncoding } from '../legacy-encoding.js';
 
 export type ScanOutput =
   /** Bytes outside records, verbatim. */
@@ -139,10 +140,24 @@ export class XmlRecordScanner {
   readonly #needleAt = [0, 0, 0];
   readonly #needleFrom = [Infinity, Infinity, Infinity];
   #name: { open: Buffer; close: Buffer } | undefined;
+  /** Single-byte documents: their decoder (streaming calls: see decodeSample in decode.ts). */
+  readonly #nameDecoder: InstanceType<typeof TextDecoder> | undefined;
 
-  /** @param maxRecordBytes a record longer than this is refused as runaway. @default 256 MiB */
-  constructor(maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES) {
+  /**
+   * @param maxRecordBytes a record longer than this is refused as runaway. @default 256 MiB
+   * @param encoding of the document: UTF-8 or a single-byte one (names are decoded in it).
+   */
+  constructor(maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES, encoding: 'utf-8' | SingleByteEncoding = 'utf-8') {
     this.#maxRecordBytes = maxRecordBytes;
+    this.#nameDecoder = encoding === 'utf-8' ? undefined : new TextDecoder(encoding);
+  }
+
+  /** Text of `v[from, to)` (a name, or bytes quoted in an error) in the document's encoding. */
+  #text(v: Buffer, from: number, to: number): string {
+    const d = this.#nameDecoder;
+    if (d === undefined) return v.toString('utf8', from, to);
+    for (let k = from; k < to; k++) if ((v[k] as number) >= 0x80) return d.decode(v.subarray(from, to), { stream: true });
+    return v.toString('latin1', from, to);
   }
 
   /** Consulted lazily at each start tag outside records; set it once the root is known. */
@@ -252,7 +267,7 @@ export class XmlRecordScanner {
         }
         const test = this.#isRecord;
         let name: string;
-        if (depth > 0 && test !== undefined && test((name = v.toString('utf8', this.#nameStart, this.#nameEnd)), depth)) {
+        if (depth > 0 && test !== undefined && test((name = this.#text(v, this.#nameStart, this.#nameEnd)), depth)) {
           this.#recName = name;
           let piece: ScanOutput | undefined;
           this.#gap = NO_BYTES;
@@ -278,7 +293,7 @@ export class XmlRecordScanner {
       } else if (this.#consKind === END_TAG) {
         const open = this.#outer.pop();
         if (open === undefined || !this.#endTagNames(lt, open, 0, open.length)) {
-          throw this.#anomaly(open === undefined ? `an end tag ${this.#quoteName(lt)} closes no open element` : `the end tag ${this.#quoteName(lt)} does not match <${open.toString('utf8')}>`);
+          throw this.#anomaly(open === undefined ? `an end tag ${this.#quoteName(lt)} closes no open element` : `the end tag ${this.#quoteName(lt)} does not match <${this.#text(open, 0, open.length)}>`);
         }
       }
       p = end;
@@ -323,7 +338,7 @@ export class XmlRecordScanner {
         // Comparing every inner name cost 7 % of the ingest thread.
         if (this.#inner.length === 0) {
           if (!this.#endTagNames(lt, v, r + ns, r + ne)) {
-            throw this.#anomaly(`the end tag ${this.#quoteName(lt)} does not match <${v.toString('utf8', r + ns, r + ne)}> in a record`);
+            throw this.#anomaly(`the end tag ${this.#quoteName(lt)} does not match <${this.#text(v, r + ns, r + ne)}> in a record`);
           }
           return this.#emitRecord(this.#recTagEnd, end);
         }
@@ -332,7 +347,7 @@ export class XmlRecordScanner {
     }
     this.#pos = p;
     if (len - r > this.#maxRecordBytes) throw this.#tooLong();
-    if (this.#ended) throw this.#anomaly(`the record <${v.toString('utf8', r + (this.#inner[0] as number), r + (this.#inner[1] as number))}> is never closed`);
+    if (this.#ended) throw this.#anomaly(`the record <${this.#text(v, r + (this.#inner[0] as number), r + (this.#inner[1] as number))}> is never closed`);
     return undefined;
   }
 
@@ -571,7 +586,7 @@ export class XmlRecordScanner {
   #quoteName(lt: number): string {
     const v = this.#view;
     const gt = v.indexOf(GT, lt);
-    return v.toString('utf8', lt, Math.min(gt === -1 ? v.length : gt + 1, lt + 80));
+    return this.#text(v, lt, Math.min(gt === -1 ? v.length : gt + 1, lt + 80));
   }
 
   #anomaly(what: string): FeedmillError {
