@@ -42,9 +42,12 @@ export function decodeSample(bytes: Uint8Array, encoding: string): string {
   return new TextDecoder(encoding).decode(bytes, { stream: true });
 }
 
-/** One byte per character, ASCII-compatible: a CSV can be cut on its bytes as in UTF-8. */
-export function isSingleByte(encoding: TextEncodingName): encoding is SingleByteEncoding {
-  return encoding === 'windows-1252' || encoding === 'macintosh';
+/**
+ * UTF-8 or a single-byte encoding: ASCII-compatible, so '<', '>', quotes, delimiters and line ends
+ * never occur inside another character, and a file can be cut on its bytes (parallel loads).
+ */
+export function isByteCuttable(encoding: TextEncodingName): encoding is 'utf-8' | SingleByteEncoding {
+  return encoding === 'utf-8' || encoding === 'windows-1252' || encoding === 'macintosh';
 }
 
 /**

@@ -20,7 +20,7 @@ import { openContainer } from './container.js';
 import { isUrl } from './download.js';
 import { fetchSource } from '../tasks/fetch-source.js';
 import { FetchState } from '../tasks/fetch-state.js';
-import { decodeInPieces, decodeSample, detectEncoding, isSingleByte, sourceLength, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './decode.js';
+import { decodeInPieces, decodeSample, detectEncoding, isByteCuttable, sourceLength, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './decode.js';
 import { ParallelCsvLoad } from './parallel/csv-load.js';
 import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
@@ -258,7 +258,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       // A parallel-eligible UTF-8 or single-byte source is read by a byte scanner that finds the
       // records, so that saxes here only reads what lies outside them (see xml/record-scanner.ts).
       const enc = detected.encoding;
-      const scanner = parallelWanted() !== false && (enc === 'utf-8' || isSingleByte(enc)) ? new XmlRecordScanner(undefined, enc) : undefined;
+      const scanner = parallelWanted() !== false && isByteCuttable(enc) ? new XmlRecordScanner(undefined, enc) : undefined;
       const engine: XmlEngine = new XmlEngine((name, attrs) => {
         rootSeen = true;
         const chosen = selectXmlProfile(profileName, name, attrs);
@@ -393,8 +393,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
    */
   function parallelInput(head: Buffer, detected: DetectedEncoding, dialect: CsvDialect, preamble: number): Input | undefined {
     const wanted = parallelWanted();
-    const cuttable = detected.encoding === 'utf-8' || isSingleByte(detected.encoding);
-    if (wanted === false || !cuttable || !byteScannable(dialect)) return undefined;
+    if (wanted === false || !isByteCuttable(detected.encoding) || !byteScannable(dialect)) return undefined;
     const header = readHeader(head, detected, dialect, preamble);
     if (header === undefined) return undefined;
     assertHeader(header.fields, header.line);

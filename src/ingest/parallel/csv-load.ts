@@ -35,7 +35,7 @@ export interface ParallelCsvOptions {
   profile: string;
   header: string[];
   dialect: CsvDialect;
-  /** UTF-8 or a single-byte encoding (see `isSingleByte`). */
+  /** UTF-8 or a single-byte encoding (see `isByteCuttable`). */
   encoding: TextEncodingName;
   defaultCurrency: string | undefined;
   sourceName: string;
