@@ -13,7 +13,8 @@ import type { Config } from '../config.js';
 import type { AppDb } from '../db/index.js';
 import { FeedmillError, toFeedmillError } from '../errors.js';
 import { CatalogRegistry } from '../catalogs/index.js';
-import { CatalogVersions, localLoadSink, ThreadLoadSink, type LoadCounts, type LoadSink, type StagingDb } from '../staging/index.js';
+import { PROFILE_OPTIONS } from './profiles/index.js';
+import { CatalogVersions, coverageNotes, localLoadSink, openForRead, ThreadLoadSink, urlCoverage, type LoadCounts, type LoadSink, type StagingDb } from '../staging/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import { assertName } from '../names.js';
 import { openContainer } from './container.js';
@@ -83,6 +84,8 @@ export interface IngestResult extends LoadCounts {
   /** Size of the source file as stored (compressed). */
   bytes: number;
   seconds: number;
+  /** Advisories about the staged version (e.g. no offer has a link), for the summary and the log. */
+  notes: string[];
 }
 
 /** The first chunk must be at least this large to sniff encoding, format and CSV dialect reliably. */
@@ -201,6 +204,8 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     }
     versions.describe(version, { format, container: container.kind, encoding, profile: chosenProfile });
     versions.commit(version, counts);
+    const notes = stagedNotes(version.stagingPath, chosenProfile, opts.profileOptions ?? {});
+    for (const note of notes) log.warn(note, { version: version.version });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     log.info('ingest done', { version: version.version, ...counts, seconds });
     return {
@@ -212,6 +217,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       encoding,
       bytes: info.size,
       seconds,
+      notes,
       ...counts,
     };
   } catch (e) {
@@ -492,5 +498,20 @@ export function ingestReport(r: IngestResult) {
     encoding: r.encoding,
     bytes: r.bytes,
     seconds: Number(r.seconds.toFixed(3)),
+    notes: r.notes,
   };
+}
+
+/** What the staged version lacks that channels need (see staging/url-coverage.ts). */
+function stagedNotes(stagingPath: string, profile: string, options: Readonly<Record<string, string>>): string[] {
+  const db = openForRead(stagingPath);
+  try {
+    const takesBaseUrl = PROFILE_OPTIONS[profile]?.some((o) => o.key === 'base-url') === true;
+    const hint = takesBaseUrl && options['base-url'] === undefined
+      ? `the ${profile} profile builds links and images from the shop's address: add --profile-option base-url=https://your-shop.example`
+      : undefined;
+    return coverageNotes(urlCoverage(db), hint);
+  } finally {
+    db.close();
+  }
 }

@@ -4,3 +4,4 @@ export { StagingWriter, type LoadCounts, type StagingWriterOptions } from './wri
 export { CatalogVersions, type VersionInfo, type NewVersion, type SourceDescription } from './versions.js';
 export { iterateOffers, scanOffers, rowidRanges, readMeta, STAGED_OFFER_SQL, STAGED_OFFER_BATCH_SQL, type StagedOffer, type RowidRange } from './reader.js';
 export { localLoadSink, ThreadLoadSink, type LoadSink } from './load-sink.js';
+export { coverageNotes, urlCoverage, COVERAGE_SAMPLE, type UrlCoverage } from './url-coverage.js';

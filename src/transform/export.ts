@@ -31,7 +31,7 @@ import { assertName } from '../names.js';
 import { CatalogRegistry } from '../catalogs/index.js';
 import { CatalogVersions, openForRead } from '../staging/index.js';
 import { compileChannel, DEFAULT_FEEDS_DIR, loadChannel, type ChannelDefinition, type CompiledChannel } from './channels/index.js';
-import { formatQualityReport, QualityCounter, type QualitySnapshot } from './quality-report.js';
+import { formatQualityReport, mainExclusion, QualityCounter, type QualitySnapshot } from './quality-report.js';
 import { canonicalJson, loadRuleFile, mergeRuleCounters, rulesHash, type RuleCounters, type RuleSetSpec } from './rules/index.js';
 import { abortError, partitionOffers, TransformPool, type TransformResult, type TransformTask } from './pool/index.js';
 
@@ -241,8 +241,9 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
           beforeRename: opts.fence,
         });
       } catch (err) {
-        const e = toFeedmillError(err);
-        if (!isGate(e)) throw e;
+        const gated = toFeedmillError(err);
+        if (!isGate(gated)) throw gated;
+        const e = explainRefusal(gated, merged.quality, reportPath);
         await assembler.abort();
         log.warn('feed not published', { channel: plan.name, code: e.code, ...e.details });
         failures.push(e);
@@ -286,6 +287,13 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     rmSync(partsDir, { recursive: true, force: true });
     if (opts.db === undefined) db.close();
   }
+}
+
+/** A refusal's message with the main exclusion reason and where the quality report is. */
+function explainRefusal(e: FeedmillError, quality: QualitySnapshot, reportPath: string): FeedmillError {
+  const why = e.code === 'FEEDMILL_PUBLISH_TOO_LARGE' ? undefined : mainExclusion(quality);
+  if (why === undefined) return e;
+  return new FeedmillError(e.code, `${e.message}: ${why}; report: ${reportPath}`, { ...e.details, report: reportPath }, { cause: e });
 }
 
 /** Gate refusals end the export with their code but do not stop the other channels. */

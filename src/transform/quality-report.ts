@@ -103,3 +103,13 @@ export function formatQualityReport(snapshot: QualitySnapshot): string {
   section('warnings', snapshot.warnings);
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Why most items of a refused feed were excluded, in one clause for the refusal's message: the
+ * quality report holds the detail, but "would hold no item" alone sends the user looking.
+ */
+export function mainExclusion(q: QualitySnapshot): string | undefined {
+  const top = q.exclusions[0];
+  if (top === undefined) return undefined;
+  return `${top.count} of ${q.itemsIn} items were excluded for ${top.field}: ${top.reason} (${REASONS[top.reason]}), e.g. ${top.examples.slice(0, 3).join(', ')}`;
+}

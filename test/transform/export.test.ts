@@ -177,3 +177,20 @@ test('a version with no offers is refused as empty; forced, it publishes header 
   assert.equal(body.split('\n').filter((l) => l !== '').length, 1, 'the CSV header line only');
   assert.equal(forced.feeds[0]?.items, 0);
 });
+
+test('a feed refused because every item was excluded says why, and where the quality report is', async (t) => {
+  const root = tempRoot(t);
+  const config = testConfig(root, { transformWorkers: 1 });
+  stageCatalog(config, 'acme', 10, (i) => merchantRow(i, 1)); // no image on any row
+  const opts: ExportOptions = { config, catalog: 'acme', channels: ['meta'], rulesPath: null, generatedAt: GENERATED_AT };
+  await assert.rejects(exportCatalog(opts), (e: unknown) => {
+    hasCode('FEEDMILL_PUBLISH_EMPTY', { channel: 'meta', items: 0, previousItems: null })(e);
+    const err = e as FeedmillError;
+    assert.match(err.message, /nothing was published/);
+    assert.match(err.message, /10 of 10 items were excluded for image_link: missing \(a required field has no value\), e\.g\. SKU-0, SKU-1, SKU-2/);
+    const report = err.details.report;
+    assert.ok(typeof report === 'string' && existsSync(report), 'the report named exists');
+    assert.ok(err.message.endsWith(`report: ${report}`));
+    return true;
+  });
+});

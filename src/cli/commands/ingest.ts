@@ -71,5 +71,6 @@ export function ingestSummary(r: IngestResult): string {
   ];
   for (const [code, n] of Object.entries(r.rejectsByCode)) lines.push(`  rejected ${code}: ${n}`);
   if (r.rejected > 0) lines.push(`  details: feedmill rejects --catalog ${r.catalog}`);
+  for (const note of r.notes) lines.push(`  note: ${note}`);
   return lines.join('\n');
 }

@@ -20,7 +20,7 @@ export function checkPublishGate(g: GateInput): void {
   if (g.items === 0) {
     throw new FeedmillError(
       'FEEDMILL_PUBLISH_EMPTY',
-      `the ${g.channel} feed would hold no item; the published feed was kept (check the rules and the quality report, or force the publish)`,
+      `the ${g.channel} feed would hold no item; ${g.previousItems === undefined ? 'nothing was published' : 'the published feed was kept'} (check the rules and the quality report, or force the publish)`,
       { channel: g.channel, items: 0, previousItems: g.previousItems ?? null },
     );
   }

@@ -37,6 +37,16 @@ test('magento2: the Luma export is recognised and fully resolved', { skip: SKIP_
     "SELECT group_id, link, price, currency, line FROM offers WHERE offer_id = 'MH01-XS-Black'",
   );
   assert.deepEqual(o, { group_id: 'MH01', link: 'https://luma.example/chaz-kangeroo-hoodie.html', price: 5200, currency: 'USD', line: 2 });
+  assert.deepEqual(r.notes, []);
+});
+
+test('magento2 without base-url: the load says that no offer has a link and which option builds them', { skip: SKIP_REALDATA }, async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const r = await ingest(env, join(REALDATA ?? '', 'magento2-sample-data/ConfigurableSampleData/fixtures/products.csv'));
+  assert.equal(r.accepted, 1994, 'the load itself succeeds');
+  assert.equal(r.notes.length, 1);
+  assert.match(r.notes[0] ?? '', /^no offer has a link or an image, .*--profile-option base-url=/);
 });
 
 test('prestashop: products CSV with its combinations beside it, and the demo data XML', { skip: SKIP_REALDATA }, async (t) => {
@@ -45,9 +55,11 @@ test('prestashop: products CSV with its combinations beside it, and the demo dat
   const csv = await ingest(env, join(REALDATA ?? '', 'prestashop-fashion-fixtures/csv_import/products_import.csv'));
   assert.equal(csv.profile, 'prestashop');
   assert.deepEqual([csv.seen, csv.accepted, csv.offers, csv.products], [28, 28, 27, 3]);
+  assert.match(csv.notes.join('\n'), /^no offer has a link, .*base-url=/, 'its images are absolute; links need the shop URL');
   const xml = await ingest(env, join(REALDATA ?? '', 'prestashop-fashion-fixtures/data/product.xml'), { 'base-url': 'https://shop.example' });
   assert.equal(xml.profile, 'prestashop');
   assert.deepEqual([xml.seen, xml.accepted, xml.offers, xml.products], [47, 47, 47, 11]);
+  assert.deepEqual(xml.notes, []);
   const tee = staged<{ price: number; sale_price: number; title: string }>(
     env,
     "SELECT o.price, o.sale_price, p.title FROM offers o JOIN products p ON p.pid = o.pid WHERE o.offer_id = '1-1'",
