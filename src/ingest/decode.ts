@@ -1,5 +1,6 @@
 /**
- * Text encodings: UTF-8 (with or without BOM), UTF-16 LE/BE, Windows-1252 / ISO-8859-1, Mac Roman.
+ * Text encodings: UTF-8 (with or without BOM), UTF-16 LE/BE, Windows-1252 / ISO-8859-1, Mac Roman,
+ * and, when declared, ISO-8859-15, ISO-8859-2, Windows-1250 and Windows-1251.
  *
  * Detection, in order: a BOM; zero bytes in the UTF-16 pattern; an explicit choice or an XML
  * declaration's `encoding=`; otherwise UTF-8 when the first chunk is valid UTF-8, else Windows-1252
@@ -10,23 +11,29 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { FeedmillError } from '../errors.js';
-import { guessSingleByteEncoding, type SingleByteEncoding } from './legacy-encoding.js';
+import { guessSingleByteEncoding, isSingleByte, type SingleByteEncoding } from './legacy-encoding.js';
 
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'macintosh';
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | SingleByteEncoding;
 
 const ALIASES: Record<string, TextEncodingName> = {
   'utf-8': 'utf-8', utf8: 'utf-8',
   'utf-16': 'utf-16le', 'utf-16le': 'utf-16le', 'utf-16be': 'utf-16be',
   // WHATWG maps ISO-8859-1 and ASCII to Windows-1252, a superset for every printable byte.
   'windows-1252': 'windows-1252', cp1252: 'windows-1252', 'iso-8859-1': 'windows-1252', latin1: 'windows-1252',
-  'iso-8859-15': 'windows-1252', 'us-ascii': 'windows-1252', ascii: 'windows-1252',
+  'us-ascii': 'windows-1252', ascii: 'windows-1252',
+  // Not Windows-1252: ISO-8859-15 (Latin-9, French shops' € and œ) differs from it at 8 bytes
+  // (0xA4 is €, not ¤; 0xBD œ, not ½), so reading it as 1252 corrupted text silently.
+  'iso-8859-15': 'iso-8859-15', latin9: 'iso-8859-15', 'latin-9': 'iso-8859-15', l9: 'iso-8859-15',
+  'iso-8859-2': 'iso-8859-2', latin2: 'iso-8859-2', 'latin-2': 'iso-8859-2', l2: 'iso-8859-2',
+  'windows-1250': 'windows-1250', cp1250: 'windows-1250', 'windows-1251': 'windows-1251', cp1251: 'windows-1251',
   macintosh: 'macintosh', mac: 'macintosh', macroman: 'macintosh', 'mac-roman': 'macintosh', 'x-mac-roman': 'macintosh',
 };
 
 export function normalizeEncoding(name: string): TextEncodingName {
-  const e = ALIASES[name.trim().toLowerCase()];
+  // ISO_8859-15, ISO8859-15 and iso-8859-15 are all written in the wild.
+  const e = ALIASES[name.trim().toLowerCase().replace(/_/g, '-').replace(/^iso-?8859-?/, 'iso-8859-')];
   if (e === undefined) {
-    throw new FeedmillError('FEEDMILL_ENCODING_INVALID', `encoding ${JSON.stringify(name)} is not supported; use utf-8, utf-16le, utf-16be, windows-1252 or macintosh`, {
+    throw new FeedmillError('FEEDMILL_ENCODING_INVALID', `encoding ${JSON.stringify(name)} is not supported; use utf-8, utf-16le, utf-16be, windows-1252, iso-8859-15, macintosh, iso-8859-2, windows-1250 or windows-1251`, {
       encoding: name,
     });
   }
@@ -47,7 +54,7 @@ export function decodeSample(bytes: Uint8Array, encoding: string): string {
  * never occur inside another character, and a file can be cut on its bytes (parallel loads).
  */
 export function isByteCuttable(encoding: TextEncodingName): encoding is 'utf-8' | SingleByteEncoding {
-  return encoding === 'utf-8' || encoding === 'windows-1252' || encoding === 'macintosh';
+  return encoding === 'utf-8' || isSingleByte(encoding);
 }
 
 /**
@@ -155,7 +162,7 @@ export class StreamDecoder {
     this.#decoder =
       detected.encoding === 'utf-8'
         ? undefined
-        : new TextDecoder(detected.encoding, { fatal: detected.encoding !== 'windows-1252' && detected.encoding !== 'macintosh', ignoreBOM: true });
+        : new TextDecoder(detected.encoding, { fatal: !isSingleByte(detected.encoding), ignoreBOM: true });
   }
 
   /**

@@ -10,7 +10,17 @@
  * better; otherwise Windows-1252, the long-standing default. What this cannot see stays Windows-1252:
  * Mac Roman's `ñ ó í ö` read as `– — ’ š`, which text holds between letters too ("don’t").
  */
-export type SingleByteEncoding = 'windows-1252' | 'macintosh';
+/**
+ * The single-byte encodings a source may be declared in (`--encoding`, an XML declaration). All are
+ * ASCII-compatible (so a file can be cut on its bytes) and WHATWG maps every byte of each to a
+ * character, so decoding never yields U+FFFD. Only the first two are ever guessed.
+ */
+export const SINGLE_BYTE_ENCODINGS = ['windows-1252', 'macintosh', 'iso-8859-15', 'iso-8859-2', 'windows-1250', 'windows-1251'] as const;
+export type SingleByteEncoding = (typeof SINGLE_BYTE_ENCODINGS)[number];
+
+export function isSingleByte(encoding: string): encoding is SingleByteEncoding {
+  return (SINGLE_BYTE_ENCODINGS as readonly string[]).includes(encoding);
+}
 
 const LETTER = /\p{L}/u;
 const SMALL = /\p{Ll}/u;
@@ -21,7 +31,7 @@ const WORD_JOINER = /[\u2018\u2019\u00b7\p{Pd}]/u;
 const MAC_SHARE = 0.5;
 const MAC_MARGIN = 2;
 
-export function guessSingleByteEncoding(head: Uint8Array): SingleByteEncoding {
+export function guessSingleByteEncoding(head: Uint8Array): 'windows-1252' | 'macintosh' {
   const win = oddities(decode(head, 'windows-1252'));
   const mac = oddities(decode(head, 'macintosh'));
   return mac <= win * MAC_SHARE && win - mac >= MAC_MARGIN ? 'macintosh' : 'windows-1252';

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeInPieces, DECODE_PIECE, DECODE_TARGET, detectEncoding, StreamDecoder, firstInvalidUtf8 } from '../../src/ingest/decode.js';
+import { decodeInPieces, DECODE_PIECE, DECODE_TARGET, detectEncoding, normalizeEncoding, StreamDecoder, firstInvalidUtf8 } from '../../src/ingest/decode.js';
 import { FeedmillError } from '../../src/errors.js';
 
 function decodeChunked(bytes: Buffer, cuts: number[]): string {
@@ -85,4 +85,18 @@ test('decodeInPieces: pieces end after a newline past DECODE_TARGET when one com
     }),
     { numRuns: 150 },
   );
+});
+
+test('encoding names as written in the wild; ISO-8859-15 is its own encoding, not Windows-1252', () => {
+  for (const name of ['ISO-8859-15', 'iso8859-15', 'ISO_8859-15', 'Latin9', ' l9 ']) assert.equal(normalizeEncoding(name), 'iso-8859-15', name);
+  for (const name of ['ISO-8859-1', 'ISO8859-1', 'latin1', 'CP1252', 'US-ASCII']) assert.equal(normalizeEncoding(name), 'windows-1252', name);
+  for (const name of ['ISO-8859-2', 'latin2']) assert.equal(normalizeEncoding(name), 'iso-8859-2', name);
+  assert.equal(normalizeEncoding('cp1250'), 'windows-1250');
+  assert.equal(normalizeEncoding('Windows-1251'), 'windows-1251');
+  assert.throws(() => normalizeEncoding('ebcdic'), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_ENCODING_INVALID');
+  const head = Buffer.from('<?xml version="1.0" encoding="ISO-8859-15"?><r>\xa4 \xbd</r>', 'latin1');
+  const detected = detectEncoding(head);
+  assert.deepEqual(detected, { encoding: 'iso-8859-15', bom: 0 });
+  const d = new StreamDecoder(detected);
+  assert.equal(d.decode(head) + d.end(), '<?xml version="1.0" encoding="ISO-8859-15"?><r>€ œ</r>');
 });

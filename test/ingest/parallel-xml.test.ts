@@ -48,9 +48,12 @@ test('RSS and Atom feeds loaded by two shard threads give the same staging as on
   // The same feed in Windows-1252 (é as 0xE9, € as 0x80), as PHP shops often write: the byte scanner
   // cuts it as it cuts UTF-8, and the shards decode its records in its own encoding.
   const cp1252 = rss().replace('encoding="UTF-8"', 'encoding="windows-1252"').replaceAll(' é</g:title>', ' é 5 €</g:title>');
+  const latin9 = rss().replace('encoding="UTF-8"', 'encoding="ISO-8859-15"').replaceAll(' é</g:title>', ' é cœur 5 €</g:title>');
   const sources: [string, string | Buffer | undefined][] = [
     ['generated.xml', rss()],
     ['cp1252.xml', Buffer.from([...cp1252].map((c) => (c === '€' ? 0x80 : c.charCodeAt(0))))],
+    // ISO-8859-15, as French shops declare it: € is 0xA4 and œ 0xBD there (¤ and ½ in Windows-1252).
+    ['latin9.xml', Buffer.from([...latin9].map((c) => (c === '€' ? 0xa4 : c === 'œ' ? 0xbd : c.charCodeAt(0))))],
     ['rss.xml', undefined],
     ['atom.xml', undefined],
   ];
@@ -69,6 +72,10 @@ test('RSS and Atom feeds loaded by two shard threads give the same staging as on
     if (name === 'cp1252.xml') {
       assert.equal(b.encoding, 'windows-1252');
       assert.deepEqual(stagedRows(two, "SELECT title FROM offers WHERE offer_id = 'S1'"), [{ title: 'Article 1 <1> é 5 €' }]);
+    }
+    if (name === 'latin9.xml') {
+      assert.equal(b.encoding, 'iso-8859-15');
+      assert.deepEqual(stagedRows(two, "SELECT title FROM offers WHERE offer_id = 'S1'"), [{ title: 'Article 1 <1> é cœur 5 €' }]);
     }
     if (name === 'generated.xml' || name === 'cp1252.xml') {
       assert.ok(a.rejected > 10 && a.rejectsByCode.RECORD_DUPLICATE_ID !== undefined, 'rejects and duplicates');
