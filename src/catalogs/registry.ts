@@ -3,7 +3,7 @@
  * its current version. Versions themselves (staging files and their swap) are src/staging's.
  */
 import type { AppDb } from '../db/index.js';
-import { ensureSchema } from '../db/index.js';
+import { ensureColumn, ensureSchema } from '../db/index.js';
 import { FeedmillError } from '../errors.js';
 import { assertName } from '../names.js';
 
@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS catalogs (
   rules_path TEXT,
   currency TEXT,
   current_version INTEGER,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  profile_options TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS catalog_versions (
   catalog TEXT NOT NULL,
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS catalog_versions (
   error TEXT,
   created_at TEXT NOT NULL,
   finished_at TEXT,
+  load_settings TEXT,
   PRIMARY KEY (catalog, version)
 );
 `;
@@ -47,6 +49,8 @@ export interface Catalog {
   channels: string[];
   rulesPath: string | null;
   currency: string | null;
+  /** `--profile-option` pairs applied to every load of the catalog (e.g. magento2 base-url). */
+  profileOptions: Record<string, string>;
   currentVersion: number | null;
   createdAt: string;
 }
@@ -57,6 +61,7 @@ interface CatalogRow {
   channels: string;
   rules_path: string | null;
   currency: string | null;
+  profile_options: string;
   current_version: number | null;
   created_at: string;
 }
@@ -67,6 +72,7 @@ export interface CatalogInput {
   channels?: readonly string[];
   rulesPath?: string | null;
   currency?: string | null;
+  profileOptions?: Readonly<Record<string, string>>;
 }
 
 export class CatalogRegistry {
@@ -75,6 +81,9 @@ export class CatalogRegistry {
   constructor(db: AppDb) {
     this.db = db;
     ensureSchema(db, CATALOG_DDL);
+    // App DBs made before catalogs kept profile options.
+    ensureColumn(db, 'catalogs', 'profile_options', "TEXT NOT NULL DEFAULT '{}'");
+    ensureColumn(db, 'catalog_versions', 'load_settings', 'TEXT');
   }
 
   add(input: CatalogInput): Catalog {
@@ -82,8 +91,16 @@ export class CatalogRegistry {
     for (const c of input.channels ?? []) assertName(c, 'channel');
     try {
       this.db
-        .prepare('INSERT INTO catalogs (name, profile, channels, rules_path, currency, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(input.name, input.profile, JSON.stringify(input.channels ?? []), input.rulesPath ?? null, input.currency ?? null, new Date().toISOString());
+        .prepare('INSERT INTO catalogs (name, profile, channels, rules_path, currency, profile_options, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          input.name,
+          input.profile,
+          JSON.stringify(input.channels ?? []),
+          input.rulesPath ?? null,
+          input.currency ?? null,
+          JSON.stringify(input.profileOptions ?? {}),
+          new Date().toISOString(),
+        );
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new FeedmillError('FEEDMILL_CATALOG_EXISTS', `catalog ${input.name} exists already; use another name or remove it first`, {
@@ -100,12 +117,13 @@ export class CatalogRegistry {
     const current = this.get(name);
     for (const c of patch.channels ?? []) assertName(c, 'channel');
     this.db
-      .prepare('UPDATE catalogs SET profile = ?, channels = ?, rules_path = ?, currency = ? WHERE name = ?')
+      .prepare('UPDATE catalogs SET profile = ?, channels = ?, rules_path = ?, currency = ?, profile_options = ? WHERE name = ?')
       .run(
         patch.profile ?? current.profile,
         JSON.stringify(patch.channels ?? current.channels),
         patch.rulesPath === undefined ? current.rulesPath : patch.rulesPath,
         patch.currency === undefined ? current.currency : patch.currency,
+        JSON.stringify(patch.profileOptions ?? current.profileOptions),
         name,
       );
     return this.get(name);
@@ -147,6 +165,7 @@ function fromRow(row: CatalogRow): Catalog {
     channels: JSON.parse(row.channels) as string[],
     rulesPath: row.rules_path,
     currency: row.currency,
+    profileOptions: JSON.parse(row.profile_options) as Record<string, string>,
     currentVersion: row.current_version,
     createdAt: row.created_at,
   };

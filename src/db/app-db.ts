@@ -32,3 +32,18 @@ export function openAppDbAt(path: string): AppDb {
 export function ensureSchema(db: AppDb, ddl: string): void {
   db.exec(ddl);
 }
+
+/**
+ * Adds a column that a newer feedmill needs to a table an older one created (`CREATE TABLE IF NOT
+ * EXISTS` leaves an existing table as it was). Idempotent, and safe when another process adds the
+ * same column at the same time. `decl` is fixed text of this codebase, never input.
+ */
+export function ensureColumn(db: AppDb, table: string, column: string, decl: string): void {
+  const has = () => (db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) as unknown) !== undefined;
+  if (has()) return;
+  try {
+    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+  } catch (err) {
+    if (!has()) throw err;
+  }
+}

@@ -1,1 +1,1 @@
-export { openAppDb, openAppDbAt, ensureSchema, type AppDb } from './app-db.js';
+export { openAppDb, openAppDbAt, ensureColumn, ensureSchema, type AppDb } from './app-db.js';

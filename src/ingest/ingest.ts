@@ -13,8 +13,8 @@ import type { Config } from '../config.js';
 import type { AppDb } from '../db/index.js';
 import { FeedmillError, toFeedmillError } from '../errors.js';
 import { CatalogRegistry } from '../catalogs/index.js';
-import { PROFILE_OPTIONS } from './profiles/index.js';
-import { CatalogVersions, coverageNotes, localLoadSink, openForRead, ThreadLoadSink, urlCoverage, type LoadCounts, type LoadSink, type StagingDb } from '../staging/index.js';
+import { checkProfileOptions, PROFILE_OPTIONS } from './profiles/index.js';
+import { CatalogVersions, coverageNotes, type LoadSettings, localLoadSink, openForRead, ThreadLoadSink, urlCoverage, type LoadCounts, type LoadSink, type StagingDb } from '../staging/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import { assertName } from '../names.js';
 import { openContainer } from './container.js';
@@ -114,12 +114,20 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   let catalog = registry.find(opts.catalog);
   if (!catalog) {
     if (!opts.createCatalog) registry.get(opts.catalog); // throws FEEDMILL_CATALOG_UNKNOWN
-    catalog = registry.add({ name: opts.catalog, profile: opts.profile ?? 'auto', currency: opts.currency ?? null });
+    // A catalog made by its first load keeps what that load was told, for the loads after it.
+    checkProfileOptions(opts.profile ?? 'auto', opts.profileOptions ?? {});
+    catalog = registry.add({ name: opts.catalog, profile: opts.profile ?? 'auto', currency: opts.currency ?? null, profileOptions: opts.profileOptions ?? {} });
   }
   const profileName = opts.profile ?? catalog.profile;
   const currency = opts.currency ?? catalog.currency ?? 'EUR';
+  // The catalog's stored options, each overridden by one given to this load.
+  const profileOptions = { ...catalog.profileOptions, ...opts.profileOptions };
+  checkProfileOptions(profileName, profileOptions);
+  const loadSettings: LoadSettings = { profileOptions, currency };
+  if (opts.encoding !== undefined) loadSettings.encoding = opts.encoding;
+  if (opts.delimiter !== undefined) loadSettings.delimiter = opts.delimiter;
   const versions = new CatalogVersions(opts.db, opts.config);
-  const version = versions.begin(opts.catalog, { sourcePath, sourceName: opts.sourceName ?? basename(sourcePath), profile: profileName });
+  const version = versions.begin(opts.catalog, { sourcePath, sourceName: opts.sourceName ?? basename(sourcePath), profile: profileName, loadSettings });
   log.info('ingest started', { version: version.version, source: basename(sourcePath), bytes: info.size });
 
   const sourceName = opts.sourceName ?? basename(sourcePath);
@@ -154,7 +162,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         return opened.db;
       },
       readSibling: (rel) => readSibling(dirname(sourcePath), rel),
-      options: opts.profileOptions ?? {},
+      options: profileOptions,
     };
   };
   let chosenProfile = profileName;
@@ -204,7 +212,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     }
     versions.describe(version, { format, container: container.kind, encoding, profile: chosenProfile });
     versions.commit(version, counts);
-    const notes = stagedNotes(version.stagingPath, chosenProfile, opts.profileOptions ?? {});
+    const notes = stagedNotes(version.stagingPath, chosenProfile, profileOptions);
     for (const note of notes) log.warn(note, { version: version.version });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     log.info('ingest done', { version: version.version, ...counts, seconds });
@@ -385,7 +393,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         encoding,
         defaultCurrency: currency,
         sourceName,
-        profileOptions: opts.profileOptions ?? {},
+        profileOptions,
       },
       batchRecords: typeof wanted === 'object' ? wanted.batchRecords : undefined,
     });
@@ -418,7 +426,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       encoding: detected.encoding,
       defaultCurrency: currency,
       sourceName,
-      profileOptions: opts.profileOptions ?? {},
+      profileOptions,
       skip: header.dataStart,
       bom: detected.bom,
       firstLine: header.dataLine,

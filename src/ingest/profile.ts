@@ -97,6 +97,12 @@ export interface Profile {
   refuseCsv?(header: readonly string[]): FeedmillError | undefined;
   /** 0..1: how sure this profile is that it reads an XML document with this root element. */
   detectXml?(rootName: string, rootAttrs: Readonly<Record<string, string>>): number;
+  /**
+   * Validates `--profile-option` values before any load (a catalog's stored options are checked
+   * when they are set); throws FEEDMILL_PROFILE_OPTION_UNKNOWN or _INVALID. Without it, the profile
+   * takes no options.
+   */
+  checkOptions?(options: Readonly<Record<string, string>>): void;
   /** Throws FEEDMILL_PROFILE_MISMATCH when the header lacks what the profile needs. */
   csv?(header: readonly string[], ctx: ProfileContext): CsvMapper;
   xml?(rootName: string, ctx: ProfileContext): XmlMapper;

@@ -15,14 +15,31 @@ import { ingestFile, type IngestResult } from './ingest.js';
 export async function restageIfMissing(
   opts: { config: Config; db: AppDb; catalog: string; signal?: AbortSignal | undefined; log?: Logger | undefined },
 ): Promise<IngestResult | undefined> {
+  const versions = new CatalogVersions(opts.db, opts.config);
   try {
-    new CatalogVersions(opts.db, opts.config).current(opts.catalog);
+    versions.current(opts.catalog);
     return undefined;
   } catch (err) {
     if (!isFeedmillError(err, 'FEEDMILL_STAGING_MISSING')) throw err;
     const source = err.details.sourcePath;
     if (typeof source !== 'string' || !existsSync(source)) throw err;
     opts.log?.warn('staging lost, ingesting the kept source again', { catalog: opts.catalog, version: err.details.version });
-    return ingestFile({ config: opts.config, db: opts.db, catalog: opts.catalog, source, signal: opts.signal, log: opts.log });
+    // As the lost version was built: its profile (the one chosen, not 'auto') and its settings.
+    const lost = typeof err.details.version === 'number' ? versions.get(opts.catalog, err.details.version) : undefined;
+    const s = lost?.loadSettings ?? {};
+    return ingestFile({
+      config: opts.config,
+      db: opts.db,
+      catalog: opts.catalog,
+      source,
+      sourceName: lost?.sourceName ?? undefined,
+      profile: lost?.profile ?? undefined,
+      profileOptions: s.profileOptions,
+      currency: s.currency,
+      encoding: s.encoding,
+      delimiter: s.delimiter,
+      signal: opts.signal,
+      log: opts.log,
+    });
   }
 }

@@ -11,7 +11,7 @@ import { headerSecret, requireAuth, requireCatalog, requireRoot } from './auth.j
 import { addCatalog, describeCatalog, removeCatalog, updateCatalog, type AdminDeps } from './catalog-admin.js';
 import type { ServerContext } from './context.js';
 import { isCatalogName, isFeedFileName, parseTokenId } from './ids.js';
-import { optionalString, optionalStringList, readJsonBody } from './json-body.js';
+import { optionalString, optionalStringList, optionalStringMap, readJsonBody } from './json-body.js';
 import { sendJson } from './respond.js';
 import type { RouteContext, Router } from './router.js';
 import { assertScope } from './tokens.js';
@@ -22,6 +22,7 @@ export function catalogJson(c: Catalog) {
     profile: c.profile,
     channels: c.channels,
     currency: c.currency,
+    profileOptions: c.profileOptions,
     hasRules: c.rulesPath !== null,
     currentVersion: c.currentVersion,
     createdAt: c.createdAt,
@@ -51,6 +52,7 @@ export function registerCatalogRoutes(ctx: ServerContext, router: Router, deps: 
       channels: optionalStringList(body, 'channels'),
       currency: optionalString(body, 'currency'),
       rulesText: optionalString(body, 'rules'),
+      profileOptions: optionalStringMap(body, 'profileOptions'),
     });
     ctx.log.info('catalog added', { catalog: name });
     sendJson(r.res, 201, { catalog: catalogJson(catalog) }, { Location: `/api/v1/catalogs/${name}` });
@@ -77,6 +79,7 @@ export function registerCatalogRoutes(ctx: ServerContext, router: Router, deps: 
       channels: optionalStringList(body, 'channels'),
       currency: optionalString(body, 'currency'),
       rulesText: optionalString(body, 'rules'),
+      profileOptions: optionalStringMap(body, 'profileOptions'),
     });
     sendJson(r.res, 200, { catalog: catalogJson(catalog) });
   });

@@ -10,7 +10,7 @@ import { CatalogRegistry, type Catalog } from '../catalogs/index.js';
 import { dataPaths, type Config } from '../config.js';
 import type { AppDb } from '../db/index.js';
 import { FeedmillError } from '../errors.js';
-import { findProfile } from '../ingest/index.js';
+import { checkProfileOptions, findProfile } from '../ingest/index.js';
 import { assertName } from '../names.js';
 import { CatalogVersions, type VersionInfo } from '../staging/index.js';
 import { ACTIVE_STATUSES, catalogLane, type TaskStore } from '../tasks/index.js';
@@ -35,6 +35,8 @@ export interface CatalogSpec {
   rulesPath?: string | null | undefined;
   /** Rule text (API): stored as rules/<catalog>.rules.{json,yaml} in the data dir. */
   rulesText?: string | undefined;
+  /** `--profile-option` pairs for every load of the catalog; an update replaces the whole set. */
+  profileOptions?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface CatalogDetails {
@@ -49,6 +51,7 @@ const CURRENCY = /^[A-Z]{3}$/;
 export function validateCatalogSpec(deps: AdminDeps, spec: Partial<CatalogSpec>): void {
   if (spec.name !== undefined) assertName(spec.name, 'catalog');
   if (spec.profile !== undefined && spec.profile !== 'auto') findProfile(spec.profile);
+  if (spec.profile !== undefined && spec.profileOptions !== undefined) checkProfileOptions(spec.profile, spec.profileOptions);
   for (const c of spec.channels ?? []) channelDefinition(deps, c);
   if (spec.currency !== undefined && spec.currency !== null && !CURRENCY.test(spec.currency)) {
     throw new FeedmillError('FEEDMILL_HTTP_BAD_REQUEST', `currency must be an ISO 4217 code like EUR, got ${JSON.stringify(spec.currency)}`, {
@@ -68,19 +71,28 @@ export async function addCatalog(deps: AdminDeps, spec: CatalogSpec): Promise<Ca
     throw new FeedmillError('FEEDMILL_CATALOG_EXISTS', `catalog ${spec.name} exists already; use another name or remove it first`, { catalog: spec.name });
   }
   const rulesPath = spec.rulesText !== undefined ? await storeRules(deps.config, spec.name, spec.rulesText) : (spec.rulesPath ?? null);
-  return registry.add({ name: spec.name, profile: spec.profile, channels: spec.channels ?? [], currency: spec.currency ?? null, rulesPath });
+  return registry.add({
+    name: spec.name,
+    profile: spec.profile,
+    channels: spec.channels ?? [],
+    currency: spec.currency ?? null,
+    rulesPath,
+    profileOptions: spec.profileOptions ?? {},
+  });
 }
 
 export async function updateCatalog(deps: AdminDeps, name: string, patch: Partial<Omit<CatalogSpec, 'name'>>): Promise<Catalog> {
   const registry = new CatalogRegistry(deps.db);
-  registry.get(name);
-  validateCatalogSpec(deps, patch);
+  const current = registry.get(name);
+  // The options must suit the profile the catalog ends with, whichever of the two changes.
+  validateCatalogSpec(deps, { ...patch, profile: patch.profile ?? current.profile, profileOptions: patch.profileOptions ?? current.profileOptions });
   const rulesPath = patch.rulesText !== undefined ? await storeRules(deps.config, name, patch.rulesText) : patch.rulesPath;
   return registry.update(name, {
     ...(patch.profile !== undefined ? { profile: patch.profile } : {}),
     ...(patch.channels !== undefined ? { channels: patch.channels } : {}),
     ...(patch.currency !== undefined ? { currency: patch.currency } : {}),
     ...(rulesPath !== undefined ? { rulesPath } : {}),
+    ...(patch.profileOptions !== undefined ? { profileOptions: patch.profileOptions } : {}),
   });
 }
 

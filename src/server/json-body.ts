@@ -44,3 +44,14 @@ export function optionalStringList(body: Record<string, unknown>, key: string): 
   }
   return v as string[];
 }
+
+/** An object of string values (profile options), or undefined when absent. */
+export function optionalStringMap(body: Record<string, unknown>, key: string): Record<string, string> | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v) || !Object.values(v).every((x) => typeof x === 'string')) {
+    throw new FeedmillError('FEEDMILL_HTTP_BAD_REQUEST', `${key} must be an object of string values, e.g. {"base-url": "https://shop.example"}`, { field: key });
+  }
+  // A plain copy: keys such as __proto__ stay ordinary keys and are refused by the profile's check.
+  return Object.fromEntries(Object.entries(v as Record<string, string>));
+}

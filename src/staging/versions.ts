@@ -34,6 +34,19 @@ export interface VersionInfo {
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** What the load was told beyond its source; null for versions staged before it was kept. */
+  loadSettings: LoadSettings | null;
+}
+
+/**
+ * The settings a load ran with, kept so that staging lost with the RAM disk is rebuilt from the kept
+ * source exactly as it was first built (a Magento catalog's base-url, a forced encoding).
+ */
+export interface LoadSettings {
+  profileOptions?: Record<string, string>;
+  currency?: string;
+  encoding?: string;
+  delimiter?: string;
 }
 
 export interface NewVersion {
@@ -51,6 +64,7 @@ export interface SourceDescription {
   format?: string | null;
   container?: string | null;
   encoding?: string | null;
+  loadSettings?: LoadSettings;
 }
 
 export class CatalogVersions {
@@ -79,8 +93,8 @@ export class CatalogVersions {
       const stagingPath = join(dir, `v${row.v}.sqlite`);
       this.#db
         .prepare(
-          `INSERT INTO catalog_versions (catalog, version, status, staging_path, source_path, source_name, profile, format, container, encoding, created_at)
-           VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO catalog_versions (catalog, version, status, staging_path, source_path, source_name, profile, format, container, encoding, created_at, load_settings)
+           VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           catalog,
@@ -93,6 +107,7 @@ export class CatalogVersions {
           source.container ?? null,
           source.encoding ?? null,
           new Date().toISOString(),
+          source.loadSettings === undefined ? null : JSON.stringify(source.loadSettings),
         );
       return { catalog, version: row.v, stagingPath, loadingPath: `${stagingPath}.loading` };
     });
@@ -245,6 +260,7 @@ interface VersionRow {
   error: string | null;
   created_at: string;
   finished_at: string | null;
+  load_settings: string | null;
 }
 
 function fromRow(r: VersionRow): VersionInfo {
@@ -268,6 +284,7 @@ function fromRow(r: VersionRow): VersionInfo {
     error: r.error,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
+    loadSettings: r.load_settings === null ? null : (JSON.parse(r.load_settings) as LoadSettings),
   };
 }
 

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { ingestFile, restageIfMissing } from '../../src/ingest/index.js';
 import { CatalogVersions } from '../../src/staging/index.js';
 import { FeedmillError } from '../../src/errors.js';
@@ -30,4 +31,35 @@ test('a lost staging file is rebuilt from the kept source; without the source th
     restageIfMissing({ config: env.config, db: env.db, catalog: 'shop' }),
     (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_STAGING_MISSING' && e.details.version === 2,
   );
+});
+
+test('the rebuild uses the settings the lost version was loaded with, not a fresh sniff', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  // Read as UTF-8 (the sniff), 'Caf\xe9' would be Windows-1252 anyway; forced ISO-8859-15, 0xA4 is €.
+  writeFileSync(env.path('c.csv'), Buffer.from('id;title;price\nA;Caf\xe9 \xa4;1\n', 'latin1'));
+  const first = await ingestFile({
+    config: env.config,
+    db: env.db,
+    catalog: 'shop',
+    source: env.path('c.csv'),
+    sourceName: 'export.csv',
+    createCatalog: true,
+    encoding: 'iso-8859-15',
+    delimiter: ';',
+    currency: 'CHF',
+  });
+  const versions = new CatalogVersions(env.db, env.config);
+  const before = versions.get('shop', first.version);
+  assert.deepEqual(before?.loadSettings, { profileOptions: {}, currency: 'CHF', encoding: 'iso-8859-15', delimiter: ';' });
+
+  rmSync(env.config.stagingDir, { recursive: true, force: true }); // the reboot
+  const again = await restageIfMissing({ config: env.config, db: env.db, catalog: 'shop' });
+  const after = versions.get('shop', again?.version ?? assert.fail('restaged'));
+  assert.deepEqual(after?.loadSettings, before?.loadSettings);
+  assert.equal(after?.sourceName, 'export.csv');
+  assert.equal(after?.profile, before?.profile);
+  const db = new Database(after?.stagingPath ?? '', { readonly: true });
+  t.after(() => db.close());
+  assert.deepEqual(db.prepare('SELECT title, price, currency FROM offers').get(), { title: 'Café €', price: 100, currency: 'CHF' });
 });

@@ -2,7 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { createLogger } from '../../src/log.js';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { createLogger, silentLogger } from '../../src/log.js';
+import { CatalogVersions } from '../../src/staging/index.js';
+import type { HandlerContext } from '../../src/tasks/index.js';
+import { createStageServices } from '../../src/tasks/stage-services.js';
 import { TokenStore } from '../../src/server/index.js';
 import { ADMIN, addCatalog, call, errorCode, publishText, startTestServer } from './helpers.js';
 import { openSse } from './sse.js';
@@ -56,6 +61,33 @@ test('catalog admin: the admin token adds, shows, updates and removes; catalog t
   assert.equal((await call(ts.url, '/api/v1/catalogs/acme', { token: ADMIN })).status, 404);
   // Its tokens went with it.
   assert.equal((await call(ts.url, '/api/v1/catalogs', { token: acmeAdmin.token })).status, 401);
+});
+
+test("a catalog's profile options are checked when set and apply to the loads that run as tasks", async (t) => {
+  const ts = await startTestServer(t);
+  const post = (body: unknown) => call(ts.url, '/api/v1/catalogs', { method: 'POST', token: ADMIN, body: JSON.stringify(body) });
+  const patch = (body: unknown) => call(ts.url, '/api/v1/catalogs/luma', { method: 'PATCH', token: ADMIN, body: JSON.stringify(body) });
+  const misspelled = await post({ name: 'luma', profile: 'magento2', profileOptions: { 'base-ulr': 'https://luma.example' } });
+  assert.equal(misspelled.status, 400);
+  assert.equal(errorCode(misspelled), 'FEEDMILL_PROFILE_OPTION_UNKNOWN');
+  assert.equal(errorCode(await post({ name: 'luma', profile: 'magento2', profileOptions: { 'base-url': 'ftp://luma.example' } })), 'FEEDMILL_PROFILE_OPTION_INVALID');
+  assert.equal(errorCode(await post({ name: 'luma', profile: 'magento2', profileOptions: ['base-url'] })), 'FEEDMILL_HTTP_BAD_REQUEST');
+  const added = await post({ name: 'luma', profile: 'magento2', profileOptions: { 'base-url': 'https://luma.example' } });
+  assert.equal(added.status, 201);
+  assert.deepEqual(added.json<{ catalog: { profileOptions: unknown } }>().catalog.profileOptions, { 'base-url': 'https://luma.example' });
+  // The options must suit the profile the catalog ends with.
+  assert.equal(errorCode(await patch({ profile: 'google-feed' })), 'FEEDMILL_PROFILE_OPTION_UNKNOWN');
+  const patched = await patch({ profileOptions: { 'base-url': 'https://luma.example/', 'url-suffix': 'none' } });
+  assert.equal(patched.status, 200, patched.body.toString());
+
+  // An upload's ingest task gets no options of its own: the catalog's apply.
+  const services = createStageServices(ts.env.config, ts.env.db, silentLogger);
+  const source = fileURLToPath(new URL('../fixtures/profiles/magento2/store-views.csv', import.meta.url));
+  const ctx = { signal: new AbortController().signal, progress: () => {} } as unknown as HandlerContext;
+  await services.ingest({ catalog: 'luma', path: source, sourceName: 'export.csv' }, ctx);
+  const staged = new Database(new CatalogVersions(ts.env.db, ts.env.config).current('luma').stagingPath, { readonly: true });
+  t.after(() => staged.close());
+  assert.deepEqual(staged.prepare("SELECT link FROM offers WHERE offer_id = 'TS01-S-Red'").get(), { link: 'https://luma.example/tee' }, 'the parent page, no suffix');
 });
 
 test('tasks: list by catalog and status, show, cancel; another merchant\'s task does not exist for them', async (t) => {

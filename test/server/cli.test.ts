@@ -57,6 +57,25 @@ test('catalog add|list|show|remove and token issue|list|revoke', async (t) => {
   assert.deepEqual(JSON.parse((await cli(['token', 'list', '--json', ...dirs])).stdout), { tokens: [] });
 });
 
+test('catalog add and set keep profile options: checked when given, merged by set, removed by k=', async (t) => {
+  const root = tempRoot(t);
+  const dirs = ['--data-dir', join(root, 'data'), '--staging-dir', join(root, 'staging')];
+  const opt = (kv: string) => ['--profile-option', kv];
+  const typo = await cli(['catalog', 'add', 'luma', '--profile', 'magento2', ...opt('base-ulr=https://luma.example'), '--json', ...dirs]);
+  assert.equal((JSON.parse(typo.stdout) as { error: { code: string; message: string } }).error.code, 'FEEDMILL_PROFILE_OPTION_UNKNOWN');
+  const added = await cli(['catalog', 'add', 'luma', '--profile', 'magento2', ...opt('base-url=https://luma.example'), ...dirs]);
+  assert.equal(added.code, 0, added.stderr);
+  assert.match(added.stdout, /profile magento2 \(base-url=https:\/\/luma\.example\)/);
+  const set = await cli(['catalog', 'set', 'luma', ...opt('url-suffix=none'), ...opt('store-view=fr'), '--json', ...dirs]);
+  assert.equal(set.code, 0, set.stderr);
+  const options = (r: { stdout: string }) => (JSON.parse(r.stdout) as { catalog: { profileOptions: Record<string, string> } }).catalog.profileOptions;
+  assert.deepEqual(options(set), { 'base-url': 'https://luma.example', 'url-suffix': 'none', 'store-view': 'fr' });
+  assert.deepEqual(options(await cli(['catalog', 'set', 'luma', ...opt('store-view='), '--json', ...dirs])), { 'base-url': 'https://luma.example', 'url-suffix': 'none' });
+  const wrongProfile = await cli(['catalog', 'set', 'luma', '--profile', 'tour-operator', '--json', ...dirs]);
+  assert.equal((JSON.parse(wrongProfile.stdout) as { error: { code: string } }).error.code, 'FEEDMILL_PROFILE_OPTION_UNKNOWN');
+  assert.match((await cli(['catalog', 'show', 'luma', ...dirs])).stdout, /luma: profile magento2 \(base-url=https:\/\/luma\.example, url-suffix=none\), channels none/);
+});
+
 test('feedmill serve answers on the port it prints and stops cleanly on SIGTERM', async (t) => {
   const root = tempRoot(t);
   const bin = fileURLToPath(new URL('../../bin/feedmill', import.meta.url));

@@ -1,16 +1,17 @@
-/** `feedmill catalog add|list|show|remove`: catalog administration (the API has the same under /api/v1/catalogs). */
+/** `feedmill catalog add|set|list|show|remove`: catalog administration (the API has the same under /api/v1/catalogs). */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CatalogRegistry } from '../../catalogs/index.js';
+import { CatalogRegistry, type Catalog } from '../../catalogs/index.js';
 import { openAppDb } from '../../db/index.js';
 import { FeedmillError } from '../../errors.js';
-import { addCatalog, describeCatalog, removeCatalog } from '../../server/index.js';
+import { addCatalog, describeCatalog, removeCatalog, updateCatalog } from '../../server/index.js';
 import { SqliteTaskStore } from '../../tasks/index.js';
 import { print, printJson, type Command } from '../command.js';
-import { listOption, requireString } from '../options.js';
+import { keyValueOptions, listOption, requireString } from '../options.js';
 
 const usage = [
-  'feedmill catalog add <name> --profile <p> [--channels a,b] [--rules FILE] [--currency EUR] [--json]',
+  'feedmill catalog add <name> --profile <p> [--profile-option k=v]... [--channels a,b] [--rules FILE] [--currency EUR] [--json]',
+  '       feedmill catalog set <name> [--profile p] [--profile-option k=v]... [--channels a,b] [--rules FILE] [--currency EUR] [--json]',
   '       feedmill catalog list [--json]',
   '       feedmill catalog show <name> [--json]',
   '       feedmill catalog remove <name> [--json]',
@@ -18,9 +19,15 @@ const usage = [
 
 export const catalogCommand: Command = {
   name: 'catalog',
-  summary: 'add, list, show or remove catalogs (profile, channels, rules)',
+  summary: 'add, change, list, show or remove catalogs (profile and its options, channels, rules)',
   usage,
-  options: { profile: { type: 'string' }, channels: { type: 'string' }, rules: { type: 'string' }, currency: { type: 'string' } },
+  options: {
+    profile: { type: 'string' },
+    'profile-option': { type: 'string', multiple: true },
+    channels: { type: 'string' },
+    rules: { type: 'string' },
+    currency: { type: 'string' },
+  },
   async run(ctx) {
     const [action, name, ...extra] = ctx.positionals;
     const needName = () => {
@@ -32,19 +39,32 @@ export const catalogCommand: Command = {
     try {
       switch (action) {
         case 'add': {
-          const rules = typeof ctx.values.rules === 'string' ? resolve(ctx.values.rules) : undefined;
-          if (rules !== undefined && !existsSync(rules)) {
-            throw new FeedmillError('FEEDMILL_CLI_USAGE', `the rule file ${ctx.values.rules as string} does not exist`, { flag: '--rules' });
-          }
           const catalog = await addCatalog(deps, {
             name: needName(),
             profile: requireString(ctx.values.profile, '--profile', usage),
             channels: listOption(ctx.values.channels),
             currency: typeof ctx.values.currency === 'string' ? ctx.values.currency : undefined,
-            rulesPath: rules,
+            rulesPath: rulesFlag(ctx.values.rules),
+            profileOptions: withoutEmpty(keyValueOptions(ctx.values['profile-option'], '--profile-option')),
           });
           if (ctx.json) printJson(ctx, { catalog });
-          else print(ctx, `catalog ${catalog.name} added (profile ${catalog.profile}, channels ${catalog.channels.join(', ') || 'none'})`);
+          else print(ctx, `catalog ${catalog.name} added (${describeSettings(catalog)})`);
+          return 0;
+        }
+        case 'set': {
+          const target = needName();
+          const current = new CatalogRegistry(db).get(target);
+          const given = keyValueOptions(ctx.values['profile-option'], '--profile-option');
+          const catalog = await updateCatalog(deps, target, {
+            profile: typeof ctx.values.profile === 'string' ? ctx.values.profile : undefined,
+            channels: ctx.values.channels === undefined ? undefined : listOption(ctx.values.channels),
+            currency: typeof ctx.values.currency === 'string' ? ctx.values.currency : undefined,
+            rulesPath: rulesFlag(ctx.values.rules),
+            // Options given are added or replaced; `k=` (empty) removes k.
+            profileOptions: Object.keys(given).length === 0 ? undefined : withoutEmpty({ ...current.profileOptions, ...given }),
+          });
+          if (ctx.json) printJson(ctx, { catalog });
+          else print(ctx, `catalog ${catalog.name} changed (${describeSettings(catalog)})`);
           return 0;
         }
         case 'list': {
@@ -62,7 +82,7 @@ export const catalogCommand: Command = {
           }
           const c = d.catalog;
           const lines = [
-            `${c.name}: profile ${c.profile}, channels ${c.channels.join(', ') || 'none'}, currency ${c.currency ?? 'default'}, rules ${c.rulesPath ?? 'none'}`,
+            `${c.name}: ${describeSettings(c)}, currency ${c.currency ?? 'default'}, rules ${c.rulesPath ?? 'none'}`,
             `  current version: ${c.currentVersion ?? 'none yet'}`,
             ...d.versions.slice(0, 5).map((v) => `  version ${v.version} ${v.status}: ${v.accepted ?? 0} accepted, ${v.rejected ?? 0} rejected (${v.createdAt})`),
             ...d.feeds.map((m) => `  feed ${m.channel}: ${m.items} items, ${m.bytes} bytes, ${m.files.map((f) => f.fileName).join(', ')} (publish ${m.sequence}, ${m.generatedAt})`),
@@ -80,10 +100,26 @@ export const catalogCommand: Command = {
           return 0;
         }
         default:
-          throw new FeedmillError('FEEDMILL_CLI_USAGE', `catalog takes add, list, show or remove\nusage: ${usage}`, { action: action ?? null });
+          throw new FeedmillError('FEEDMILL_CLI_USAGE', `catalog takes add, set, list, show or remove\nusage: ${usage}`, { action: action ?? null });
       }
     } finally {
       db.close();
     }
   },
 };
+
+function rulesFlag(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const rules = resolve(value);
+  if (!existsSync(rules)) throw new FeedmillError('FEEDMILL_CLI_USAGE', `the rule file ${value} does not exist`, { flag: '--rules' });
+  return rules;
+}
+
+function withoutEmpty(options: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== ''));
+}
+
+function describeSettings(c: Catalog): string {
+  const options = Object.entries(c.profileOptions).map(([k, v]) => `${k}=${v}`);
+  return `profile ${c.profile}${options.length > 0 ? ` (${options.join(', ')})` : ''}, channels ${c.channels.join(', ') || 'none'}`;
+}

@@ -2,8 +2,8 @@
  * `magento2`: Magento 2's native `catalog_product` export CSV (System > Data Transfer > Export).
  * See docs/profiles.md for the mapping, the store-view behaviour and the URL options.
  */
-import type { Profile, ProfileContext } from '../../profile.js';
-import { checkOptionKeys, patternOption, urlOption, type OptionSpec } from '../options.js';
+import type { Profile } from '../../profile.js';
+import { checkOptionKeys, patternOption, urlOption, type OptionSpec, type ProfileOptions } from '../options.js';
 import { columnIndex, detectMagentoHeader } from './columns.js';
 import type { MagentoSettings } from './map-row.js';
 import { MagentoMapper } from './mapper.js';
@@ -18,8 +18,7 @@ export const MAGENTO2_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** Validates the options once per load (a misspelled key names the right one). */
-export function magentoSettings(ctx: ProfileContext): MagentoSettings {
-  const options = ctx.options ?? {};
+export function magentoSettings(options: ProfileOptions, defaultCurrency: string | undefined): MagentoSettings {
   checkOptionKeys(NAME, options, MAGENTO2_OPTIONS);
   const suffix = patternOption(NAME, options, 'url-suffix', /^[A-Za-z0-9._/-]{1,20}$/, 'a short suffix such as .html, / or none');
   return {
@@ -27,7 +26,7 @@ export function magentoSettings(ctx: ProfileContext): MagentoSettings {
     mediaUrl: urlOption(NAME, options, 'media-url'),
     urlSuffix: suffix === undefined ? '.html' : suffix === 'none' ? '' : suffix,
     storeView: patternOption(NAME, options, 'store-view', /^[a-z0-9_]{1,32}$/, 'a Magento store view code such as fr or default'),
-    defaultCurrency: ctx.defaultCurrency,
+    defaultCurrency,
   };
 }
 
@@ -37,7 +36,8 @@ export const magento2Profile: Profile = {
   // Children wait in side tables of the staging DB until their parent row is read.
   needsStagingDb: true,
   detectCsv: detectMagentoHeader,
+  checkOptions: (options) => void magentoSettings(options, undefined),
   csv(header, ctx) {
-    return new MagentoMapper(columnIndex(header, ctx.sourceName), magentoSettings(ctx), ctx.db);
+    return new MagentoMapper(columnIndex(header, ctx.sourceName), magentoSettings(ctx.options ?? {}, ctx.defaultCurrency), ctx.db);
   },
 };

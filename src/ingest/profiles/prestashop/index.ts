@@ -16,14 +16,15 @@ export const prestashopProfile: Profile = {
   name: NAME,
   description: 'PrestaShop products CSV (with its combinations CSV) and installer demo data XML (data/product.xml + langs/)',
   detectCsv: detectPrestashopHeader,
+  checkOptions: (options) => void prestashopSettings(options, undefined),
   detectXml(rootName) {
     return rootName === 'entity_product' ? 0.95 : 0;
   },
   csv(header, ctx) {
-    return new PrestashopCsvMapper(header, ctx, prestashopSettings(ctx));
+    return new PrestashopCsvMapper(header, ctx, prestashopSettings(ctx.options ?? {}, ctx.defaultCurrency));
   },
   xml(rootName, ctx) {
-    const settings = prestashopSettings(ctx);
+    const settings = prestashopSettings(ctx.options ?? {}, ctx.defaultCurrency);
     if (rootName !== 'entity_product') {
       throw new FeedmillError(
         'FEEDMILL_PROFILE_MISMATCH',

@@ -7,9 +7,8 @@
  * (`{id}-{rewrite}.html`, `{id}-{id_product_attribute}-{rewrite}.html`). Images use the shop's
  * image store (`img/p/1/5/15.jpg` for image 15), which needs no rewrite rule.
  */
-import type { ProfileContext } from '../../profile.js';
 import { joinUrl } from '../common.js';
-import { checkOptionKeys, patternOption, urlOption, type OptionSpec } from '../options.js';
+import { checkOptionKeys, patternOption, urlOption, type OptionSpec, type ProfileOptions } from '../options.js';
 
 export const NAME = 'prestashop';
 
@@ -28,8 +27,8 @@ export interface PrestashopSettings {
   defaultCurrency: string | undefined;
 }
 
-export function prestashopSettings(ctx: ProfileContext): PrestashopSettings {
-  const options = ctx.options ?? {};
+/** Validates the options (a misspelled key names the right one) and resolves them. */
+export function prestashopSettings(options: ProfileOptions, defaultCurrency: string | undefined): PrestashopSettings {
   checkOptionKeys(NAME, options, PRESTASHOP_OPTIONS);
   const style = patternOption(NAME, options, 'url-style', /^(plain|friendly)$/, 'plain or friendly');
   return {
@@ -37,7 +36,7 @@ export function prestashopSettings(ctx: ProfileContext): PrestashopSettings {
     friendly: style === 'friendly',
     lang: patternOption(NAME, options, 'lang', /^[a-z]{2}(?:-[a-z]{2})?$/, 'a language folder code such as en or fr') ?? 'en',
     combinations: patternOption(NAME, options, 'combinations', /^[^/\\\0]{1,200}$/, 'a file name next to the products file'),
-    defaultCurrency: ctx.defaultCurrency,
+    defaultCurrency,
   };
 }
 
