@@ -276,6 +276,7 @@ try {
           channels: names.map((key) => ({ key, value: loadChannel(key) })),
           partsDir,
           gzipLevel,
+          generatedAt: '2030-01-01T00:00:00.000Z',
         });
         return r.rows;
       });

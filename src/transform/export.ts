@@ -143,6 +143,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
 
     const ranges = withStaging(version.stagingPath, (sdb) => partitionOffers(sdb, opts.rangeRows));
     const gzipLevel = opts.gzip ? (opts.gzipLevel ?? DEFAULT_GZIP_LEVEL) : null;
+    const generatedAt = opts.generatedAt ?? new Date().toISOString();
     const tasks: TransformTask[] = ranges.map((range) => ({
       stagingPath: version.stagingPath,
       range,
@@ -150,11 +151,11 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
       rules: rules === undefined || rulesKey === undefined ? undefined : { key: rulesKey, value: rules },
       partsDir,
       gzipLevel,
+      generatedAt,
     }));
     mkdirSync(partsDir, { recursive: true });
     pool = opts.pool ?? new TransformPool({ workers: config.transformWorkers });
     const total = version.offers ?? ranges.reduce((n, r) => n + r.hi - r.lo + 1, 0);
-    const generatedAt = opts.generatedAt ?? new Date().toISOString();
     const ctx = { catalog: opts.catalog, generatedAt };
     const catalogFeedsDir = join(dataPaths(config).feeds, opts.catalog);
 

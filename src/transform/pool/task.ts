@@ -26,6 +26,8 @@ export interface TransformTask {
   partsDir: string;
   /** null: plain parts; else the gzip level of each part's member. */
   gzipLevel: number | null;
+  /** When the feed is generated (ISO 8601): dated sale prices are applied at this time. */
+  generatedAt: string;
 }
 
 export interface ChannelPartResult {

@@ -12,6 +12,7 @@ import { scanOffers, openForRead, STAGED_OFFER_BATCH_SQL, type StagingDb } from 
 import type Database from 'better-sqlite3';
 import { compileChannel, type CompiledChannel, type RenderResult } from '../channels/index.js';
 import { cloneItem, itemFromRaw } from '../item.js';
+import { applySaleWindow, SALE_WINDOW_ATTR } from '../sale-window.js';
 import { subtractRuleCounters, type RuleCounters } from '../rules/index.js';
 import { QualityCounter } from '../quality-report.js';
 import { compileRules, type CompiledRules } from '../rules/index.js';
@@ -83,10 +84,14 @@ export default async function transformRange(task: TransformTask): Promise<Trans
     };
   });
   let rows = 0;
+  const now = Date.parse(task.generatedAt);
+  const today = task.generatedAt.slice(0, 10);
   try {
     for (const row of scanOffers(select, task.range)) {
       rows++;
       const base = itemFromRaw(row);
+      // Before the rules, so that they see the price the shop shows today.
+      if (base.attrs[SALE_WINDOW_ATTR] !== undefined) applySaleWindow(base, now, today);
       for (const lane of lanes) {
         // Rules change the item in place, so a channel with rules gets its own copy: one channel's
         // rules must not leak into another's output. Rendering is pure: others share the row.

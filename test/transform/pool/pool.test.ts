@@ -48,7 +48,7 @@ test('the worker scans one range, renders every channel and writes one part (gzi
   const channels = ['google-shopping', 'meta'].map((n) => ({ key: n, value: loadChannel(n, DEFAULT_FEEDS_DIR) }));
   const partsDir = join(root, 'parts');
   const range = { lo: 1, hi: 30, index: 3 };
-  const task: TransformTask = { stagingPath, range, channels, partsDir, gzipLevel: 6 };
+  const task: TransformTask = { stagingPath, range, channels, partsDir, gzipLevel: 6, generatedAt: '2030-01-02T03:04:05.000Z' };
   const r = await transformRange(task);
   assert.equal(r.rows, 30);
   assert.equal(r.index, 3);
@@ -84,7 +84,7 @@ test('each thread runs its ranges in feed order, at most one more than the worke
   db.close();
   const partsDir = join(root, 'parts');
   const channel = { key: 'google-shopping', value: loadChannel('google-shopping', DEFAULT_FEEDS_DIR) };
-  const tasks: TransformTask[] = ranges.map((range) => ({ stagingPath, range, channels: [channel], partsDir, gzipLevel: null }));
+  const tasks: TransformTask[] = ranges.map((range) => ({ stagingPath, range, channels: [channel], partsDir, gzipLevel: null, generatedAt: '2030-01-02T03:04:05.000Z' }));
   const results = await pool.runAll(tasks, { onResult: (r) => timed.push(r as unknown as (typeof timed)[number]) });
   assert.equal(results.length, 40);
   assert.deepEqual(results.map((r) => r.index), ranges.map((r) => r.index), 'results in task order');
