@@ -8,8 +8,8 @@
  * Microsoft and Meta read (`2026-01-01/2026-02-01`, `2026-01-01T08:00+0100/...`), so that they end
  * the sale on time even if the next feed is late.
  *
- * Times without a zone are read as UTC; a date alone starts at 00:00 and ends at 23:59:59 (Magento's
- * dates are inclusive, and Google reads a date so). A window that cannot be read is dropped and the sale price kept, as before windows were
+ * Times without a zone are read as UTC; a date alone, or at midnight without a zone, starts at 00:00
+ * and ends at 23:59:59 (Magento's dates are whole days, and Google reads a date so). A window that cannot be read is dropped and the sale price kept, as before windows were
  * applied.
  */
 import type { Item } from './item.js';
@@ -112,8 +112,10 @@ function bound(text: string, side: 'start' | 'end'): Bound | undefined | null {
   const check = new Date(day);
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
   const date = `${String(y).padStart(4, '0')}-${pad(mo)}-${pad(d)}`;
-  // A date alone is the whole day; a written time, even 00:00, is that instant.
-  if (h === undefined) return { ms: side === 'start' ? day : day + 86_400_000 - 1, text: date };
+  // A date alone is the whole day, and so is a date at midnight without a zone: Magento stores its
+  // day-granular special price dates so (`2026-02-01 00:00:00`, the to-date inclusive).
+  const wholeDay = h === undefined || (h === 0 && mi === 0 && (s ?? 0) === 0 && zone === undefined);
+  if (wholeDay) return { ms: side === 'start' ? day : day + 86_400_000 - 1, text: date };
   if ((h as number) > 23 || (mi as number) > 59 || (s ?? 0) > 59) return null;
   const offsetMin = zoneMinutes(zone);
   if (offsetMin === null) return null;

@@ -29,6 +29,9 @@ test('sale windows as Magento, PrestaShop and Google write them', () => {
   assert.equal(w?.start?.ms, Date.parse('2026-01-01T00:00:00Z'));
   assert.equal(w?.end?.ms, Date.parse('2026-01-01T09:00:00Z'));
   assert.equal(parseSaleWindow('/2026-01-31')?.end?.ms, Date.parse('2026-01-31T23:59:59.999Z'));
+  assert.deepEqual(texts('2026-01-01 00:00:00/2026-01-31 00:00:00'), ['2026-01-01', '2026-01-31'], "Magento's whole days");
+  assert.equal(parseSaleWindow('/2026-01-31 00:00:00')?.end?.ms, Date.parse('2026-01-31T23:59:59.999Z'));
+  assert.equal(parseSaleWindow('/2026-01-31T00:00Z')?.end?.ms, Date.parse('2026-01-31T00:00:00Z'), 'with a zone, an instant');
 });
 
 function item(salePrice: number | null, window?: string): Item {
