@@ -38,6 +38,8 @@ export interface Config {
   readonly publishGateDrop: number;
   /** Feed versions kept for rollback. @default 3 */
   readonly keepFeedVersions: number;
+  /** Uploaded or fetched sources kept per catalog: those of its newest versions. @default 3 */
+  readonly keepSources: number;
   readonly logLevel: LogLevel;
 }
 
@@ -55,6 +57,7 @@ const ENV_KEYS = {
   FEEDMILL_ADMIN_TOKEN: 'adminToken',
   FEEDMILL_PUBLISH_GATE_DROP: 'publishGateDrop',
   FEEDMILL_KEEP_FEED_VERSIONS: 'keepFeedVersions',
+  FEEDMILL_KEEP_SOURCES: 'keepSources',
   FEEDMILL_LOG_LEVEL: 'logLevel',
 } as const satisfies Record<string, keyof Config>;
 
@@ -119,6 +122,8 @@ export function loadConfig(
     adminToken: str(raw, 'adminToken'),
     publishGateDrop: num(raw, 'publishGateDrop', 0.5, 0, 1),
     keepFeedVersions: int(raw, 'keepFeedVersions', 3, 0),
+    // At least the current version's: staging lost with the RAM disk is rebuilt from it.
+    keepSources: int(raw, 'keepSources', 3, 1),
     logLevel: level(raw),
   };
   return Object.freeze(config);

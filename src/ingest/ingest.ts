@@ -14,6 +14,7 @@ import type { AppDb } from '../db/index.js';
 import { FeedmillError, toFeedmillError } from '../errors.js';
 import { CatalogRegistry } from '../catalogs/index.js';
 import { checkProfileOptions, PROFILE_OPTIONS } from './profiles/index.js';
+import { pruneSources } from './source-retention.js';
 import { CatalogVersions, coverageNotes, type LoadSettings, localLoadSink, openForRead, ThreadLoadSink, urlCoverage, type LoadCounts, type LoadSink, type StagingDb } from '../staging/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import { assertName } from '../names.js';
@@ -165,6 +166,15 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       options: profileOptions,
     };
   };
+  /** Never fails the ingest: a source left behind is only disk space. */
+  const keepRecentSources = () => {
+    try {
+      const removed = pruneSources(opts.db, opts.config, opts.catalog);
+      if (removed.length > 0) log.info('old sources deleted', { files: removed.length });
+    } catch (e) {
+      log.warn('could not delete old sources', { error: (e as Error).message });
+    }
+  };
   let chosenProfile = profileName;
   /** True once records went to the shards as bytes found by the XML byte scanner. */
   let scannedXml = false;
@@ -212,6 +222,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     }
     versions.describe(version, { format, container: container.kind, encoding, profile: chosenProfile });
     versions.commit(version, counts);
+    keepRecentSources();
     const notes = stagedNotes(version.stagingPath, chosenProfile, profileOptions);
     for (const note of notes) log.warn(note, { version: version.version });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -246,6 +257,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       if (exact !== undefined) err = exact;
     }
     versions.fail(version, err);
+    keepRecentSources();
     log.warn('ingest failed', { version: version.version, code: err.code, error: err.message });
     throw err;
   } finally {
