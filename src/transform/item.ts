@@ -114,3 +114,16 @@ export function itemFromRaw(r: readonly unknown[]): Item {
     attrs,
   };
 }
+
+/**
+ * Additional images without the main one. A variant with its own image inherits its product's other
+ * images (PrestaShop combinations, Magento children), which often list that same image; Google and
+ * Meta want the additional images to be other pictures. Cheap when they differ: one substring test.
+ */
+export function withoutMainImage(item: Item): void {
+  const main = item.image;
+  const more = item.additionalImages;
+  if (main === null || more === null || !more.includes(main)) return;
+  const rest = more.split('\n').filter((u) => u !== main);
+  item.additionalImages = rest.length === 0 ? null : rest.join('\n');
+}

@@ -194,3 +194,17 @@ test('a feed refused because every item was excluded says why, and where the qua
     return true;
   });
 });
+
+test('a variant whose own image is among its product images lists it once, as the main image', async (t) => {
+  const config = testConfig(tempRoot(t), { transformWorkers: 1 });
+  stageCatalog(config, 'acme', 2, (i) => {
+    const r = merchantRow(i);
+    const product = { ...r.product, image: 'https://shop.example/img/1.jpg', additionalImages: ['https://shop.example/img/2.jpg', 'https://shop.example/img/3.jpg'] };
+    return { product, offer: { ...r.offer, image: i === 0 ? 'https://shop.example/img/2.jpg' : undefined } };
+  });
+  const r = await exportCatalog({ config, catalog: 'acme', channels: ['google-shopping'], rulesPath: null, generatedAt: GENERATED_AT });
+  const items = readFileSync(r.feeds[0]?.path ?? assert.fail(), 'utf8').split('<item>').slice(1);
+  const images = (x: string | undefined) => [...(x ?? '').matchAll(/<g:(image_link|additional_image_link)>([^<]*)</g)].map((m) => `${m[1]} ${m[2]}`);
+  assert.deepEqual(images(items[0]), ['image_link https://shop.example/img/2.jpg', 'additional_image_link https://shop.example/img/3.jpg']);
+  assert.deepEqual(images(items[1]), ['image_link https://shop.example/img/1.jpg', 'additional_image_link https://shop.example/img/2.jpg', 'additional_image_link https://shop.example/img/3.jpg']);
+});

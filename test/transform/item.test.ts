@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { ingestFile } from '../../src/ingest/index.js';
 import { CatalogVersions, openForRead, STAGED_OFFER_SQL, type StagedOffer } from '../../src/staging/index.js';
-import { itemFromRaw, toItem } from '../../src/transform/item.js';
+import { itemFromRaw, toItem, withoutMainImage, type Item } from '../../src/transform/item.js';
 import { testEnv } from '../helpers/env.js';
 
 test('itemFromRaw(row) equals toItem(row) for merchant and tour offers', async (t) => {
@@ -29,5 +29,20 @@ test('itemFromRaw(row) equals toItem(row) for merchant and tour offers', async (
     } finally {
       db.close();
     }
+  }
+});
+
+test('withoutMainImage drops the main image from the additional ones, and only it', () => {
+  const item = (image: string | null, more: string | null) => ({ image, additionalImages: more }) as unknown as Item;
+  const cases: [Item, string | null][] = [
+    [item('https://s/2.jpg', 'https://s/2.jpg'), null],
+    [item('https://s/2.jpg', 'https://s/1.jpg\nhttps://s/2.jpg\nhttps://s/3.jpg'), 'https://s/1.jpg\nhttps://s/3.jpg'],
+    [item('https://s/2.jpg', 'https://s/2.jpg.webp\nhttps://s/1.jpg'), 'https://s/2.jpg.webp\nhttps://s/1.jpg'],
+    [item(null, 'https://s/1.jpg'), 'https://s/1.jpg'],
+    [item('https://s/1.jpg', null), null],
+  ];
+  for (const [it, expected] of cases) {
+    withoutMainImage(it);
+    assert.equal(it.additionalImages, expected);
   }
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { scanOffers, openForRead, STAGED_OFFER_BATCH_SQL, type StagingDb } from '../../staging/index.js';
 import type Database from 'better-sqlite3';
 import { compileChannel, type CompiledChannel, type RenderResult } from '../channels/index.js';
-import { cloneItem, itemFromRaw } from '../item.js';
+import { cloneItem, itemFromRaw, withoutMainImage } from '../item.js';
 import { applySaleWindow, SALE_WINDOW_ATTR } from '../sale-window.js';
 import { subtractRuleCounters, type RuleCounters } from '../rules/index.js';
 import { QualityCounter } from '../quality-report.js';
@@ -92,6 +92,7 @@ export default async function transformRange(task: TransformTask): Promise<Trans
       const base = itemFromRaw(row);
       // Before the rules, so that they see the price the shop shows today.
       if (base.attrs[SALE_WINDOW_ATTR] !== undefined) applySaleWindow(base, now, today);
+      withoutMainImage(base);
       for (const lane of lanes) {
         // Rules change the item in place, so a channel with rules gets its own copy: one channel's
         // rules must not leak into another's output. Rendering is pure: others share the row.
