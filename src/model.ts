@@ -38,6 +38,8 @@ export interface OfferInput {
   description?: string | undefined;
   link?: string | undefined;
   image?: string | undefined;
+  /** A variant's own list (e.g. its product's pictures other than its own image); else the product's. */
+  additionalImages?: readonly string[] | undefined;
   /** Minor units. */
   price: number;
   salePrice?: number | undefined;

@@ -341,7 +341,7 @@ export function productRow(p: ProductInput): RowValue[] {
 
 /** An offer's columns after `oid`, in OFFER_COLUMNS order; `p` given for a standalone offer. */
 export function offerRow(pid: number | null, p: ProductInput | undefined, o: OfferInput, line: number): RowValue[] {
-  const images = p?.additionalImages;
+  const images = o.additionalImages ?? p?.additionalImages;
   return [
     pid,
     o.id,

@@ -107,6 +107,11 @@ test('demo data XML: 19 products by document order, 39 combinations, names from 
     assert.equal(tee.link, 'https://shop.example/index.php?id_product=1&id_product_attribute=1&controller=product');
     assert.equal(tee.image, 'https://shop.example/img/p/2/2.jpg', 'the combination image');
     assert.equal(tee.p_image, 'https://shop.example/img/p/1/1.jpg', 'the cover');
+    assert.equal(
+      scalar(r.db, "SELECT additional_images FROM offers WHERE offer_id = '1-1'"),
+      'https://shop.example/img/p/1/1.jpg',
+      "the offer's own list: the product's other pictures, the cover included, not its own",
+    );
     assert.equal(JSON.parse(tee.attrs ?? '{}').prestashop_combination_id, 'product_attribute_46');
     assert.equal(JSON.parse(tee.p_attrs ?? '{}').prestashop_id, 'Hummingbird_printed_t-shirt');
 

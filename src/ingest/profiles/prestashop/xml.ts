@@ -97,7 +97,7 @@ export class PrestashopXmlMapper implements XmlMapper {
     }
     let pid: number | undefined;
     for (const c of combos) {
-      const offer = this.#combination(n, symbolic, rewrite, c, price, a, condition);
+      const offer = this.#combination(n, symbolic, rewrite, c, price, a, condition, images);
       if ('problem' in offer) {
         sink.reject({ ...locationOf(loc), code: 'RECORD_BAD_PRICE', field: 'product_attribute/@price', message: offer.problem, raw: `product_attribute ${c.id}` });
         continue;
@@ -115,6 +115,7 @@ export class PrestashopXmlMapper implements XmlMapper {
     base: { minor: number; currency: string },
     a: Record<string, string>,
     condition: OfferInput['condition'],
+    productImages: readonly string[],
   ): OfferInput | { problem: string } {
     const impactText = present(c.attrs.price) ?? '0';
     const impact = parsePrice(impactText, base.currency);
@@ -138,11 +139,16 @@ export class PrestashopXmlMapper implements XmlMapper {
     if (c.attrs.default_on === '1') attrs.default_combination = '1';
     const sale = this.#sale(symbolic, c.id, price, base.currency);
     if (sale?.attrs) Object.assign(attrs, sale.attrs);
+    // A combination's own picture replaces the cover as its main image; the product's other
+    // pictures, the cover included, are its additional ones.
+    const image = c.image === undefined ? undefined : imageUrl(this.#s, c.image);
+    const others = image === undefined ? undefined : productImages.filter((u) => u !== image);
     return {
       id: `${n}-${c.numericId}`,
       groupId: n,
       link: productUrl(this.#s, n, rewrite, String(c.numericId)),
-      image: c.image === undefined ? undefined : imageUrl(this.#s, c.image),
+      image,
+      additionalImages: others !== undefined && others.length > 0 ? others : undefined,
       price,
       salePrice: sale?.minor,
       currency: base.currency,
