@@ -25,8 +25,16 @@ export interface OpenedContainer {
   stream: Readable;
   /** Compressed bytes read so far from the file (for progress against the file size). */
   compressedBytesRead(): number;
+  /**
+   * A zip holding a catalog and its companion files (see `chooseZipEntry`): the companion at `rel`,
+   * relative to the catalog entry's folder, or undefined when the archive has none there.
+   */
+  sibling?(rel: string): Buffer | undefined;
   close(): Promise<void>;
 }
+
+/** Companion files are lookup tables (combinations, demo data tables): read whole, within this total. */
+export const MAX_COMPANION_BYTES = 64 * 1024 * 1024;
 
 const READ_CHUNK = 1024 * 1024;
 
@@ -176,19 +184,35 @@ export function chooseZipEntry<E extends ZipEntryLike>(entries: readonly E[]): E
   if (candidates.length === 0) {
     throw new FeedmillError('FEEDMILL_ARCHIVE_NO_CATALOG', 'the zip archive holds no catalog file', { entries: files.map((e) => e.name).slice(0, 50) });
   }
-  if (candidates.length > 1) {
+  const entry = candidates.length === 1 ? (candidates[0] as E) : catalogAmong(candidates);
+  if (entry === undefined) {
     const names = candidates.map((e) => e.name);
     throw new FeedmillError(
       'FEEDMILL_ARCHIVE_AMBIGUOUS',
-      `the zip archive holds ${names.length} files (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}); put exactly one catalog in it`,
+      `the zip archive holds ${names.length} files (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}); put exactly one catalog in it, or one products file with its companion files`,
       { entries: names.slice(0, 100) },
     );
   }
-  const entry = candidates[0] as E;
   if (entry.encrypted) {
     throw new FeedmillError('FEEDMILL_ARCHIVE_ENCRYPTED', `the zip entry ${entry.name} is encrypted; upload it without a password`, { entry: entry.name });
   }
   return entry;
+}
+
+/**
+ * The catalog of an archive that holds a catalog and its companion files, or undefined. A shop
+ * sends them together: PrestaShop's products CSV with its combinations CSV (and the brands,
+ * categories and suppliers files of the same import folder), or its demo data tree, whose record
+ * stream is `data/product.xml`. The catalog is the one entry named so; the others are companions,
+ * read by the profile as siblings (`OpenedContainer.sibling`). Two candidates is still ambiguous.
+ */
+function catalogAmong<E extends ZipEntryLike>(candidates: readonly E[]): E | undefined {
+  const base = (e: E) => e.name.slice(e.name.lastIndexOf('/') + 1).toLowerCase();
+  // langs/<lang>/data/product.xml holds the names: the record stream is the other one.
+  const demo = candidates.filter((e) => /(^|\/)data\/product\.xml$/i.test(e.name) && !/(^|\/)langs\//i.test(e.name));
+  if (demo.length === 1) return demo[0];
+  const products = candidates.filter((e) => /^products?[^/]*\.(csv|tsv|txt)(\.gz)?$/.test(base(e)));
+  return products.length === 1 ? products[0] : undefined;
 }
 
 /**
@@ -224,8 +248,10 @@ async function openZip(path: string, maxInflatedBytes: number): Promise<OpenedCo
     throw new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip archive cannot be read (${(e as Error).message}); upload it again`, {}, { cause: e });
   }
   let entry: ZipEntryLike & ZipEntryData;
+  let companions: Map<string, Buffer> | undefined;
   try {
     entry = chooseZipEntry(Object.values(entries));
+    companions = await readCompanions(zip, Object.values(entries), entry);
   } catch (e) {
     await zip.close();
     throw e;
@@ -242,6 +268,52 @@ async function openZip(path: string, maxInflatedBytes: number): Promise<OpenedCo
     entryName: entry.name,
     stream: capped,
     compressedBytesRead: () => data.compressedBytesRead(),
+    ...(companions === undefined ? {} : { sibling: (rel: string) => companions.get(entryPath(entry.name, rel)) }),
     close: async () => void capped.destroy(),
   };
+}
+
+/** The other files of an archive that holds a catalog and its companions, by name; else undefined. */
+async function readCompanions(
+  zip: InstanceType<typeof StreamZip.async>,
+  entries: readonly ZipEntryLike[],
+  catalog: ZipEntryLike,
+): Promise<Map<string, Buffer> | undefined> {
+  const others = entries.filter((e) => e !== catalog && !e.isDirectory && !e.name.endsWith('/') && !JUNK.some((j) => j.test(e.name)));
+  if (others.length === 0) return undefined;
+  const declared = others.reduce((n, e) => n + e.size, 0);
+  if (declared > MAX_COMPANION_BYTES) {
+    throw new FeedmillError(
+      'FEEDMILL_ARCHIVE_TOO_LARGE',
+      `the files beside ${catalog.name} in the archive hold ${declared} bytes; companion files are lookup tables of at most ${MAX_COMPANION_BYTES} bytes: send the catalog alone`,
+      { entry: catalog.name, declared, max: MAX_COMPANION_BYTES },
+    );
+  }
+  const out = new Map<string, Buffer>();
+  for (const e of others) {
+    if (e.encrypted) throw new FeedmillError('FEEDMILL_ARCHIVE_ENCRYPTED', `the zip entry ${e.name} is encrypted; upload it without a password`, { entry: e.name });
+    let data: Buffer;
+    try {
+      data = await zip.entryData(e.name);
+    } catch (err) {
+      throw new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip entry ${e.name} cannot be read (${(err as Error).message}); upload the archive again`, { entry: e.name }, { cause: err });
+    }
+    // node-stream-zip checks the CRC; the size is checked here so a forged header cannot pass the cap.
+    if (data.length > e.size) throw new FeedmillError('FEEDMILL_ARCHIVE_CORRUPT', `the zip entry ${e.name} inflates past its declared size`, { entry: e.name });
+    out.set(e.name.replaceAll('\\', '/'), data);
+  }
+  return out;
+}
+
+/** The archive path of `rel` taken from the folder of `from` (`../x` climbs; never above the root). */
+function entryPath(from: string, rel: string): string {
+  const parts = from.replaceAll('\\', '/').split('/').slice(0, -1);
+  for (const seg of rel.replaceAll('\\', '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (parts.length === 0) return '\u0000'; // outside the archive: no such entry
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.join('/');
 }

@@ -158,11 +158,13 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     return {
       defaultCurrency: currency,
       sourceName,
+      fileName: container.kind === 'zip' && container.entryName !== undefined ? basename(container.entryName) : sourceName,
       get db(): StagingDb {
         if (opened?.db === undefined) throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${profile.name} uses the staging DB: declare needsStagingDb`);
         return opened.db;
       },
-      readSibling: (rel) => readSibling(dirname(sourcePath), rel),
+      // Companions come from the archive when the source is a zip holding them, else from beside it.
+      readSibling: (rel) => (container.sibling !== undefined ? container.sibling(rel) : readSibling(dirname(sourcePath), rel)),
       options: profileOptions,
     };
   };

@@ -27,6 +27,11 @@ export interface ProfileContext {
   /** File name of the source (for messages). */
   sourceName: string;
   /**
+   * The catalog file's own name, without folders: the zip entry's when the source is an archive,
+   * else `sourceName`. Companion files are named after it (PrestaShop's combinations file).
+   */
+  fileName?: string;
+  /**
    * The staging DB being loaded, for profiles that keep side tables during the load and resolve
    * them in `finish()` (e.g. Magento parents that come after their children). Only SQL with bound
    * parameters; never text from the source concatenated into SQL.

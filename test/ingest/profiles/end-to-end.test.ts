@@ -5,8 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
+import { writeZip } from '../../../bench/lib/zip-writer.js';
+import { FeedmillError } from '../../../src/errors.js';
 import { ingestFile } from '../../../src/ingest/index.js';
 import { CatalogVersions } from '../../../src/staging/index.js';
 import { testEnv, type TestEnv } from '../../helpers/env.js';
@@ -65,6 +68,63 @@ test('prestashop: products CSV with its combinations beside it, and the demo dat
     "SELECT o.price, o.sale_price, p.title FROM offers o JOIN products p ON p.pid = o.pid WHERE o.offer_id = '1-1'",
   );
   assert.deepEqual(tee, { price: 2390, sale_price: 1912, title: 'Hummingbird printed t-shirt' });
+});
+
+/** Every file under `dir` (recursively), as zip entries named `prefix` + its relative path. */
+function entriesOf(dir: string, prefix: string, only?: RegExp): { name: string; data: Buffer }[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath ?? d.path, d.name))
+    .map((path) => ({ name: prefix + relative(dir, path).replaceAll('\\', '/'), data: readFileSync(path) }))
+    .filter((e) => only === undefined || only.test(e.name));
+}
+
+async function zipOf(path: string, entries: { name: string; data: Buffer | string; declaredSize?: number }[]): Promise<string> {
+  await writeZip(createWriteStream(path), entries);
+  return path;
+}
+
+const OFFERS = 'SELECT offer_id, group_id, price, sale_price, quantity, color, size, image, additional_images, attrs FROM offers ORDER BY offer_id';
+
+test('prestashop: a zip of the products file with its companions loads as the folder does', { skip: SKIP_REALDATA }, async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const ps = join(REALDATA ?? '', 'prestashop-fashion-fixtures');
+  const all = (e: TestEnv) => {
+    const v = new CatalogVersions(e.db, e.config).current('c');
+    const db = new Database(v.stagingPath, { readonly: true });
+    try {
+      return db.prepare(OFFERS).all();
+    } finally {
+      db.close();
+    }
+  };
+  // The whole csv_import folder, as a merchant zips it: products, combinations, brands, categories...
+  const folder = await ingest(env, join(ps, 'csv_import/products_import.csv'));
+  const fromFolder = all(env);
+  const zipped = await ingest(env, await zipOf(env.path('export.zip'), entriesOf(join(ps, 'csv_import'), 'csv_import/')));
+  assert.equal(zipped.container, 'zip');
+  assert.deepEqual([zipped.seen, zipped.accepted, zipped.offers, zipped.products], [folder.seen, folder.accepted, folder.offers, folder.products]);
+  assert.deepEqual(all(env), fromFolder);
+
+  // The demo data tree: data/product.xml is the record stream, the tables and langs/ its companions.
+  const opts = { 'base-url': 'https://shop.example' };
+  const demoFolder = await ingest(env, join(ps, 'data/product.xml'), opts);
+  const demoRows = all(env);
+  const tree = [...entriesOf(join(ps, 'data'), 'demo/data/'), ...entriesOf(join(ps, 'langs'), 'demo/langs/')];
+  const demoZip = await ingest(env, await zipOf(env.path('demo.zip'), tree), opts);
+  assert.deepEqual([demoZip.seen, demoZip.accepted, demoZip.offers, demoZip.products], [demoFolder.seen, demoFolder.accepted, demoFolder.offers, demoFolder.products]);
+  assert.deepEqual(all(env), demoRows);
+});
+
+test('a zip with two products files, or companions past the lookup-table cap, is refused', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const csv = 'id,title,price\nA,a,1\n';
+  const two = await zipOf(env.path('two.zip'), [{ name: 'products_fr.csv', data: csv }, { name: 'products_de.csv', data: csv }]);
+  await assert.rejects(ingest(env, two), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_ARCHIVE_AMBIGUOUS' && /one products file with its companion files/.test(e.message));
+  const big = await zipOf(env.path('big.zip'), [{ name: 'products.csv', data: csv }, { name: 'images.bin', data: 'x', declaredSize: 70_000_000 }]);
+  await assert.rejects(ingest(env, big), (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_ARCHIVE_TOO_LARGE' && /send the catalog alone/.test(e.message));
 });
 
 test('google-feed: RSS and TSV are recognised', async (t) => {

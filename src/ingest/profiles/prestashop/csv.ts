@@ -78,8 +78,9 @@ export class PrestashopCsvMapper implements CsvMapper {
     }
     this.#s = settings;
     const named = settings.combinations;
-    const file = named ?? defaultCombinationsFile(ctx.sourceName);
-    this.#combos = file === undefined || file === ctx.sourceName ? undefined : readCombinations(ctx, file, named !== undefined);
+    const own = ctx.fileName ?? ctx.sourceName;
+    const file = named ?? defaultCombinationsFile(own);
+    this.#combos = file === undefined || file === own ? undefined : readCombinations(ctx, file, named !== undefined);
   }
 
   row(fields: readonly string[], loc: RecordLocation, sink: ProfileSink): void {
