@@ -42,6 +42,12 @@ export interface ExportParams {
 export interface StageServices {
   ingest(params: IngestParams, ctx: HandlerContext): Promise<JsonValue>;
   export(params: ExportParams, ctx: HandlerContext): Promise<JsonValue>;
+  /**
+   * After a fetch found the source unchanged: whether the catalog still needs a new ingest (its load
+   * settings changed) or a new export (rules, channel definitions, a dated sale price...), else
+   * undefined. Without it, an unchanged source ends the pipeline.
+   */
+  staleness?(catalog: string, channels: string[] | undefined, now: number): Promise<{ step: 'ingest' | 'export'; why: string } | undefined>;
 }
 
 export interface PipelineParams {
@@ -86,8 +92,13 @@ export function registerStageHandlers(registry: HandlerRegistry, deps: StageHand
     );
     if (plan && (result.changed || plan.force)) {
       ctx.followUp({ kind: 'ingest', params: { catalog, path: result.path, pipeline: planJson(plan) } });
+      return { ...result };
     }
-    return { ...result };
+    // Unchanged: still rebuilt when what the feeds depend on beside the source changed.
+    const stale = plan && services?.staleness ? await services.staleness(catalog, plan.channels, clock.now()) : undefined;
+    if (plan && stale?.step === 'ingest') ctx.followUp({ kind: 'ingest', params: { catalog, path: result.path, pipeline: planJson(plan) } });
+    else if (plan && stale?.step === 'export') ctx.followUp({ kind: 'export', params: exportJson(catalog, plan.channels) });
+    return { ...result, ...(stale === undefined ? {} : { stale: stale.why }) };
   });
 
   if (services) {

@@ -9,6 +9,7 @@ import { CatalogRegistry } from '../catalogs/index.js';
 import type { AppDb } from '../db/index.js';
 import { ingestFile, ingestReport, restageIfMissing } from '../ingest/index.js';
 import { exportCatalog } from '../transform/index.js';
+import { feedStaleness } from '../transform/feed-staleness.js';
 import type { Logger } from '../log.js';
 import type { StageServices } from './stage-handlers.js';
 
@@ -27,6 +28,7 @@ export function createStageServices(config: Config, db: AppDb, log: Logger): Sta
       });
       return ingestReport(r);
     },
+    staleness: (catalog, channels, now) => feedStaleness({ config, db }, catalog, channels, now),
     async export(params, ctx) {
       await restageIfMissing({ config, db, catalog: params.catalog, signal: ctx.signal, log });
       const r = await exportCatalog({

@@ -136,7 +136,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
         name,
         definition,
         compiled: compileChannel(definition),
-        key: sha256(JSON.stringify(definition)),
+        key: channelHash(definition),
         rulesHash: rules === undefined ? null : rulesHash(rules, name),
       };
     });
@@ -212,6 +212,8 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     if (opts.signal?.aborted) throw abortError(opts.signal);
 
     const reportsDir = join(dataPaths(config).reports, opts.catalog);
+    const nextChange = results.reduce((min, r) => Math.min(min, r.refreshAt ?? Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
+    const refreshAt = Number.isFinite(nextChange) ? new Date(nextChange).toISOString() : undefined;
     const feeds: ExportedFeed[] = [];
     const quality: Record<string, QualitySnapshot> = {};
     const failures: FeedmillError[] = [];
@@ -237,6 +239,8 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
           catalogVersion: version.version,
           rulesHash: plan.rulesHash,
           generatedAt,
+          channelHash: plan.key,
+          refreshAt,
           gate: { maxDrop: config.publishGateDrop, force: opts.force },
           keepVersions: config.keepFeedVersions,
           beforeRename: opts.fence,
@@ -350,6 +354,13 @@ async function writeReport(dir: string, channel: string, report: QualitySnapshot
   }
   await fsyncDir(dir);
   return jsonPath;
+}
+
+/** What a feed's manifest records of its channel definition, to tell when a re-export is due. */
+export function channelHash(definition: ChannelDefinition): string {
+  // What renders the feed, not where its file lies (an install moved to another folder).
+  const { file: _file, ...rendered } = definition;
+  return sha256(JSON.stringify(rendered));
 }
 
 function sha256(text: string): string {

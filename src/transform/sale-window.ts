@@ -47,28 +47,34 @@ export function parseSaleWindow(text: string): SaleWindow | undefined {
 
 /**
  * Applies the window of `item` at `nowMs` (the feed's generation time), in place. `today` is that
- * time's UTC date, the start given to a window open at its start.
+ * time's UTC date, the start given to a window open at its start. Returns when the item's price
+ * changes next (its sale starts, or ends), undefined when it never does: a feed is stale from then.
  */
-export function applySaleWindow(item: Item, nowMs: number, today: string): void {
+export function applySaleWindow(item: Item, nowMs: number, today: string): number | undefined {
   const text = item.attrs[SALE_WINDOW_ATTR];
-  if (text === undefined) return;
+  if (text === undefined) return undefined;
   if (item.salePrice === null) {
     delete item.attrs[SALE_WINDOW_ATTR];
-    return;
+    return undefined;
   }
   const w = parseSaleWindow(text);
   if (w === undefined) {
     delete item.attrs[SALE_WINDOW_ATTR];
-    return;
+    return undefined;
   }
-  if ((w.start !== undefined && nowMs < w.start.ms) || (w.end !== undefined && nowMs > w.end.ms)) {
+  const ended = w.end !== undefined && nowMs > w.end.ms;
+  if ((w.start !== undefined && nowMs < w.start.ms) || ended) {
     item.salePrice = null;
     delete item.attrs[SALE_WINDOW_ATTR];
-    return;
+    return ended ? undefined : w.start?.ms;
   }
   // Open-ended: the sale runs until a later feed says otherwise, which is what no window means.
-  if (w.end === undefined) delete item.attrs[SALE_WINDOW_ATTR];
-  else item.attrs[SALE_WINDOW_ATTR] = `${w.start?.text ?? today}/${w.end.text}`;
+  if (w.end === undefined) {
+    delete item.attrs[SALE_WINDOW_ATTR];
+    return undefined;
+  }
+  item.attrs[SALE_WINDOW_ATTR] = `${w.start?.text ?? today}/${w.end.text}`;
+  return w.end.ms + 1;
 }
 
 /**

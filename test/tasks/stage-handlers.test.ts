@@ -89,6 +89,56 @@ test('pipeline with a URL: fetch → ingest → export in the catalog lane; unch
   assert.equal(tasks[2]?.error?.code, 'FEEDMILL_CSV_NO_HEADER');
 });
 
+test('an unchanged catalog is still ingested or exported again when the services find its feeds stale', async (t) => {
+  const app = tempApp();
+  const body = 'id,price\n1,10\n';
+  const server = createServer((req, res) => {
+    if (req.headers['if-none-match'] === '"v1"') res.writeHead(304).end();
+    else res.writeHead(200, { etag: '"v1"' }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/acme.csv`;
+  const { calls, services } = recordingServices();
+  let stale: { step: 'ingest' | 'export'; why: string } | undefined;
+  const asked: (string[] | undefined)[] = [];
+  services.staleness = async (_catalog, channels) => {
+    asked.push(channels);
+    return stale;
+  };
+  const handlers = registerStageHandlers(new HandlerRegistry(), { config: app.config, db: app.db, services });
+  const ac = new AbortController();
+  const bot = runBot({ store: app.store, handlers, botId: 'b', log: silentLogger, heartbeatMs: 50, pollMs: 5 }, ac.signal);
+  t.after(async () => {
+    ac.abort();
+    await bot;
+    server.closeAllConnections();
+    server.close();
+    app.cleanup();
+  });
+  const run = async (from: number) => {
+    await app.store.enqueue({ kind: 'pipeline', lane: catalogLane('acme'), params: { catalog: 'acme', channels: ['meta'], source: { url } } });
+    return (await settled(app)).slice(from);
+  };
+  assert.equal((await run(0)).length, 4, 'first run: fetch, ingest, export');
+  assert.deepEqual(asked, [], 'a changed source is not asked about');
+
+  stale = { step: 'export', why: 'a dated sale price of meta started or ended at 2030-01-01T00:00:00.000Z' };
+  let tasks = await run(4);
+  assert.deepEqual(tasks.map((x) => [x.kind, x.status]), [['pipeline', 'DONE'], ['fetch', 'DONE'], ['export', 'DONE']]);
+  assert.equal((tasks[1]?.result as { stale: string }).stale, stale.why);
+  assert.deepEqual(calls.at(-1)?.params, { catalog: 'acme', channels: ['meta'] });
+
+  stale = { step: 'ingest', why: "the catalog's profile options changed since version 1" };
+  tasks = await run(7);
+  assert.deepEqual(tasks.map((x) => [x.kind, x.status]), [['pipeline', 'DONE'], ['fetch', 'DONE'], ['ingest', 'DONE'], ['export', 'DONE']]);
+  assert.equal(calls.at(-2)?.content, body, 'the kept source is ingested again');
+
+  stale = undefined;
+  tasks = await run(11);
+  assert.deepEqual(tasks.map((x) => [x.kind, x.status]), [['pipeline', 'DONE'], ['fetch', 'DONE']]);
+  assert.deepEqual(asked, [['meta'], ['meta'], ['meta']]);
+});
+
 test('pipeline without a source only exports; without stage services it fails early with KIND_UNKNOWN', async (t) => {
   const app = tempApp();
   const { calls, services } = recordingServices();

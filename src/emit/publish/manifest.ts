@@ -42,6 +42,13 @@ export interface FeedManifest {
   sha256: string;
   files: ManifestFile[];
   generatedAt: string;
+  /** Hash of the channel definition the feed was rendered with (absent in older manifests). */
+  channelHash?: string;
+  /**
+   * When the feed goes stale although its catalog does not change: the first dated sale price
+   * (`sale_price_effective_date`) that starts or ends after `generatedAt`. Absent: never.
+   */
+  refreshAt?: string;
   /** Set when this manifest was restored by a rollback from a later sequence. */
   rolledBackFrom?: number;
 }

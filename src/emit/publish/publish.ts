@@ -34,6 +34,9 @@ export interface CommitOptions {
   rulesHash: string | null;
   /** ISO timestamp, written to the manifest only: the feed body holds no time unless its channel asks. */
   generatedAt: string;
+  /** See FeedManifest.channelHash and refreshAt. */
+  channelHash?: string | undefined;
+  refreshAt?: string | undefined;
   /** Publish gate; `false` for plain copies. */
   gate: { maxDrop: number; force?: boolean | undefined } | false;
   /** Previous publishes kept under versions/ for rollback; 0 keeps none. */
@@ -151,6 +154,8 @@ export async function commitFeed(written: WrittenFeed, opts: CommitOptions): Pro
     sha256: written.sha256,
     files,
     generatedAt: opts.generatedAt,
+    ...(opts.channelHash !== undefined ? { channelHash: opts.channelHash } : {}),
+    ...(opts.refreshAt !== undefined ? { refreshAt: opts.refreshAt } : {}),
   };
   try {
     await writeManifest(dir, manifest);

@@ -50,4 +50,6 @@ export interface TransformResult {
   index: number;
   rows: number;
   channels: ChannelPartResult[];
+  /** When a dated sale price of the range starts or ends next (ms since the epoch); absent: never. */
+  refreshAt?: number;
 }

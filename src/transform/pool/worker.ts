@@ -86,12 +86,17 @@ export default async function transformRange(task: TransformTask): Promise<Trans
   let rows = 0;
   const now = Date.parse(task.generatedAt);
   const today = task.generatedAt.slice(0, 10);
+  /** The first dated sale price that starts or ends after `now` (ms), for the manifest. */
+  let refreshAt = Number.POSITIVE_INFINITY;
   try {
     for (const row of scanOffers(select, task.range)) {
       rows++;
       const base = itemFromRaw(row);
       // Before the rules, so that they see the price the shop shows today.
-      if (base.attrs[SALE_WINDOW_ATTR] !== undefined) applySaleWindow(base, now, today);
+      if (base.attrs[SALE_WINDOW_ATTR] !== undefined) {
+        const change = applySaleWindow(base, now, today);
+        if (change !== undefined && change < refreshAt) refreshAt = change;
+      }
       withoutMainImage(base);
       for (const lane of lanes) {
         // Rules change the item in place, so a channel with rules gets its own copy: one channel's
@@ -129,7 +134,7 @@ export default async function transformRange(task: TransformTask): Promise<Trans
         quality: lane.quality.toJSON(),
       });
     }
-    return { index: task.range.index, rows, channels };
+    return { index: task.range.index, rows, channels, ...(Number.isFinite(refreshAt) ? { refreshAt } : {}) };
   } catch (err) {
     for (const lane of lanes) {
       lane.writer.destroy();
