@@ -11,8 +11,21 @@ const DELIMITERS = [',', ';', '\t', '|'] as const;
 
 export function sniffFormat(sample: string, head?: Uint8Array): SourceFormat {
   const t = sample.replace(/^\uFEFF/, '').trimStart();
+  // A web page where a catalog was expected: a shop's login or error page answered the export URL.
+  if (/^<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i.test(t.replace(/^<\?xml[^>]*\?>\s*/, ''))) {
+    const title = /<title[^>]*>([^<]{1,120})</i.exec(t)?.[1]?.trim();
+    throw new FeedmillError(
+      'FEEDMILL_FORMAT_UNKNOWN',
+      `the source is an HTML page${title ? ` ("${title}")` : ''}, not a catalog: a login or error page answered in its place? Check the export URL and its access rights`,
+      { kind: 'html', ...(title ? { title } : {}) },
+    );
+  }
   if (t.startsWith('<')) return 'xml';
   if (t === '') throw new FeedmillError('FEEDMILL_SOURCE_EMPTY', 'the source holds no text; check that the export did not fail', {});
+  // JSON (an API answer, a JSON export): never a CSV header, which starts with a column name.
+  if (/^(\{\s*("|\}|$)|\[\s*(\{|\[|"|\]|$))/.test(t)) {
+    throw new FeedmillError('FEEDMILL_FORMAT_UNKNOWN', 'the source is JSON; feedmill reads CSV/TSV and XML catalogs: send the shop\'s CSV or XML product export', { kind: 'json' });
+  }
   // A Ctrl-Z ending a small file is the DOS end-of-file mark (CsvEngine drops it), not binary data.
   if (/[\u0000-\u0008\u000e-\u001f]/.test(t.slice(0, 4096).replace(/\u001a$/, ''))) {
     const what = head === undefined ? undefined : binaryKind(head);

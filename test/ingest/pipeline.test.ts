@@ -208,7 +208,7 @@ test('the writer thread stores exactly what the local writer stores (text as TEX
   }
 });
 
-test('files that are not catalogs say what they are: a tar.gz, an old .xls, a PDF', async (t) => {
+test('files that are not catalogs say what they are: a tar.gz, an old .xls, a PDF, a web page, JSON', async (t) => {
   const env = testEnv();
   t.after(() => env.cleanup());
   const tar = Buffer.alloc(1024);
@@ -219,6 +219,11 @@ test('files that are not catalogs say what they are: a tar.gz, an old .xls, a PD
     ['cat.tar.gz', gzipSync(tar), /tar archive .*send the catalog file alone/],
     ['old.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600, 0)]), /\.xls workbook.*CSV/],
     ['doc.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(600, 1)]), /PDF document/],
+    // What a shop's export URL answers when the session expired or the export failed.
+    ['login.csv', Buffer.from('\n<!DOCTYPE html>\n<html lang="fr"><head><title>Connexion</title></head><body></body></html>\n'), /HTML page \("Connexion"\).*login or error page/],
+    ['error.xml', Buffer.from('<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>500</body></html>'), /HTML page, not a catalog/],
+    ['api.csv', Buffer.from('{"products": [{"sku": "A1"}]}'), /JSON; feedmill reads CSV\/TSV and XML/],
+    ['list.json', Buffer.from('[\n  {"sku": "A1"}\n]\n'), /JSON/],
   ];
   for (const [name, bytes, message] of cases) {
     writeFileSync(env.path(name), bytes);
