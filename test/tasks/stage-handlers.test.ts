@@ -41,16 +41,22 @@ async function settled(app: ReturnType<typeof tempApp>): Promise<Task[]> {
   return (await app.store.list({ limit: 1000 })).reverse();
 }
 
-test('pipeline with a URL: fetch → ingest → export in the catalog lane; unchanged catalog stops after the fetch; failed ingest never enqueues the export', async (t) => {
-  const app = tempApp();
-  let body = 'id,price\n1,10\n';
+/**
+ * A catalog server on loopback that answers 304 to `If-None-Match: etag()`, and a bot running the
+ * stage handlers over `services`; both stopped after the test.
+ */
+async function catalogServerAndBot(
+  t: { after(fn: () => Promise<void>): void },
+  app: ReturnType<typeof tempApp>,
+  services: StageServices,
+  body: () => string,
+  etag: () => string,
+): Promise<string> {
   const server = createServer((req, res) => {
-    if (req.headers['if-none-match'] === `"${body.length}"`) res.writeHead(304).end();
-    else res.writeHead(200, { etag: `"${body.length}"` }).end(body);
+    if (req.headers['if-none-match'] === etag()) res.writeHead(304).end();
+    else res.writeHead(200, { etag: etag() }).end(body());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/acme.csv`;
-  const { calls, services } = recordingServices();
   const handlers = registerStageHandlers(new HandlerRegistry(), { config: app.config, db: app.db, services });
   const ac = new AbortController();
   const bot = runBot({ store: app.store, handlers, botId: 'b', log: silentLogger, heartbeatMs: 50, pollMs: 5 }, ac.signal);
@@ -61,6 +67,14 @@ test('pipeline with a URL: fetch → ingest → export in the catalog lane; unch
     server.close();
     app.cleanup();
   });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/acme.csv`;
+}
+
+test('pipeline with a URL: fetch → ingest → export in the catalog lane; unchanged catalog stops after the fetch; failed ingest never enqueues the export', async (t) => {
+  const app = tempApp();
+  let body = 'id,price\n1,10\n';
+  const { calls, services } = recordingServices();
+  const url = await catalogServerAndBot(t, app, services, () => body, () => `"${body.length}"`);
   const lane = catalogLane('acme');
   await app.store.enqueue({ kind: 'pipeline', lane, params: { catalog: 'acme', channels: ['google-shopping', 'idealo'], source: { url } } });
   let tasks = await settled(app);
@@ -92,12 +106,6 @@ test('pipeline with a URL: fetch → ingest → export in the catalog lane; unch
 test('an unchanged catalog is still ingested or exported again when the services find its feeds stale', async (t) => {
   const app = tempApp();
   const body = 'id,price\n1,10\n';
-  const server = createServer((req, res) => {
-    if (req.headers['if-none-match'] === '"v1"') res.writeHead(304).end();
-    else res.writeHead(200, { etag: '"v1"' }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/acme.csv`;
   const { calls, services } = recordingServices();
   let stale: { step: 'ingest' | 'export'; why: string } | undefined;
   const asked: (string[] | undefined)[] = [];
@@ -105,16 +113,7 @@ test('an unchanged catalog is still ingested or exported again when the services
     asked.push(channels);
     return stale;
   };
-  const handlers = registerStageHandlers(new HandlerRegistry(), { config: app.config, db: app.db, services });
-  const ac = new AbortController();
-  const bot = runBot({ store: app.store, handlers, botId: 'b', log: silentLogger, heartbeatMs: 50, pollMs: 5 }, ac.signal);
-  t.after(async () => {
-    ac.abort();
-    await bot;
-    server.closeAllConnections();
-    server.close();
-    app.cleanup();
-  });
+  const url = await catalogServerAndBot(t, app, services, () => body, () => '"v1"');
   const run = async (from: number) => {
     await app.store.enqueue({ kind: 'pipeline', lane: catalogLane('acme'), params: { catalog: 'acme', channels: ['meta'], source: { url } } });
     return (await settled(app)).slice(from);
