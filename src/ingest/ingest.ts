@@ -524,16 +524,22 @@ export function ingestReport(r: IngestResult) {
   };
 }
 
-/** What the staged version lacks that channels need (see staging/url-coverage.ts). */
+/**
+ * What the staged version lacks that channels need (see staging/url-coverage.ts). Advisory: it runs
+ * after the version is committed, so it must never turn a published load into a failed one.
+ */
 function stagedNotes(stagingPath: string, profile: string, options: Readonly<Record<string, string>>): string[] {
-  const db = openForRead(stagingPath);
+  let db: StagingDb | undefined;
   try {
+    db = openForRead(stagingPath);
     const takesBaseUrl = PROFILE_OPTIONS[profile]?.some((o) => o.key === 'base-url') === true;
     const hint = takesBaseUrl && options['base-url'] === undefined
       ? `the ${profile} profile builds links and images from the shop's address: add --profile-option base-url=https://your-shop.example`
       : undefined;
     return coverageNotes(urlCoverage(db), hint);
+  } catch {
+    return [];
   } finally {
-    db.close();
+    db?.close();
   }
 }
