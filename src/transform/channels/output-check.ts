@@ -44,7 +44,10 @@ export function compileOutputCheck(def: FieldDefinition, fields: readonly FieldD
     case 'gtin':
       return (value) => {
         const r = checkGtin(value);
-        return r.ok ? (r.gtin === value ? null : 'invalid_gtin_characters') : r.reason;
+        if (!r.ok) return r.reason;
+        if (r.gtin === value) return null;
+        // A feed must carry the GTIN whole: leading zeros missing is a length problem.
+        return r.gtin.replace(/^0+/, '') === value.replace(/^0+/, '') ? 'invalid_gtin_length' : 'invalid_gtin_characters';
       };
     case 'enum': {
       const allowed = new Set(Object.values(def.values ?? {}));

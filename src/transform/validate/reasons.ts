@@ -12,6 +12,7 @@ export const REASONS = {
   invalid_gtin_characters: 'the GTIN holds characters other than digits',
   invalid_gtin_length: 'the GTIN does not have 8, 12, 13 or 14 digits (or is all zeros)',
   invalid_gtin_check_digit: 'the GTIN check digit (GS1 mod 10) is wrong',
+  gtin_scientific_notation: 'the GTIN was saved by a spreadsheet as a number in scientific notation (4.00638E+12), which lost its digits: format the column as text and export again',
   invalid_price: 'not a price in the channel format',
   invalid_currency: 'the price text names another currency than the item',
   price_not_positive: 'the price is zero or negative',
