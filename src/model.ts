@@ -88,6 +88,7 @@ export interface RecordLocation {
  */
 export const REJECT_CODES = {
   RECORD_MISSING_ID: 'the record has no offer id',
+  RECORD_BAD_ID: 'the offer id was saved by a spreadsheet in scientific notation (1.23457E+12) and lost its digits',
   RECORD_MISSING_PRICE: 'the record has no price',
   RECORD_BAD_PRICE: 'the price is not a number, is negative or has no currency',
   RECORD_BAD_CURRENCY: 'the currency is not an ISO 4217 code',

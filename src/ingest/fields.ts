@@ -18,6 +18,7 @@ const URL_PATTERN = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
 const INT_PATTERN = /^[+-]?\d+(?:\.0*)?$/;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const REPLACEMENT_CHAR = '\uFFFD';
+const SCIENTIFIC_NUMBER = /^[0-9]+(?:[.,][0-9]+)?[eE]\+[0-9]+$/;
 
 const AVAILABILITY: Record<string, Availability> = {
   'in stock': 'in_stock', in_stock: 'in_stock', instock: 'in_stock', available: 'in_stock', yes: 'in_stock',
@@ -76,6 +77,23 @@ export class FieldReader {
   required(field: string, value: string | undefined, code: RejectCode = 'RECORD_MISSING_ID'): string | undefined {
     const t = this.text(field, value);
     if (t === undefined && this.problem === undefined) return this.#fail(code, field, `${field} is empty; every record needs one`);
+    return t;
+  }
+
+  /**
+   * A required offer id. Numeric ids (EANs used as SKUs) that went through a spreadsheet come back
+   * as `4.00638E+12`: every such row would collide with others as a duplicate, so it is refused
+   * with what happened instead. The test costs one `indexOf` on ordinary ids.
+   */
+  id(field: string, value: string | undefined): string | undefined {
+    const t = this.required(field, value);
+    if (t !== undefined && t.length <= 24 && (t.indexOf('E+') > 0 || t.indexOf('e+') > 0) && SCIENTIFIC_NUMBER.test(t)) {
+      return this.#fail(
+        'RECORD_BAD_ID',
+        field,
+        `${field} ${JSON.stringify(t)} is a number a spreadsheet wrote in scientific notation: its digits are lost; format the ${field} column as text and export again`,
+      );
+    }
     return t;
   }
 

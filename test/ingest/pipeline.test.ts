@@ -305,3 +305,14 @@ test('reject byte offsets count the source bytes (after any BOM), in UTF-16 and 
     assert.deepEqual(stagedRows(env, 'SELECT line, byte_offset FROM rejects'), [{ line: 3, byte_offset: offset }], file);
   }
 });
+
+test('ids a spreadsheet wrote in scientific notation are rejected as such, not as duplicates of each other', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('excel.csv'), 'id,title,price\n4.00638E+12,a,1\n4.00638E+12,b,2\n4006381333931,c,3\n1E2,d,4\nSKU-E+1,e,5\n');
+  const r = await ingest(env, env.path('excel.csv'));
+  assert.deepEqual([r.accepted, r.rejected, r.rejectsByCode], [3, 2, { RECORD_BAD_ID: 2 }], 'a plain 1E2 or SKU-E+1 is an id like any other');
+  const rejects = stagedRows(env, 'SELECT line, field, code, message FROM rejects ORDER BY line') as { line: number; message: string }[];
+  assert.deepEqual(rejects.map((x) => x.line), [2, 3]);
+  assert.match(rejects[0]?.message ?? '', /id "4\.00638E\+12" is a number a spreadsheet wrote in scientific notation.*format the id column as text/);
+});

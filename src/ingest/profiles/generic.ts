@@ -123,7 +123,7 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
   return {
     row(fields: readonly string[], loc: RecordLocation, sink: ProfileSink): void {
       r.reset();
-      const id = r.required('id', at(fields, index.id));
+      const id = r.id('id', at(fields, index.id));
       const currency = r.currency('currency', at(fields, index.currency)) ?? ctx.defaultCurrency;
       const price = r.price('price', at(fields, index.price), currency, true);
       const sale = r.price('sale_price', at(fields, index.salePrice), price?.currency ?? currency, false);

@@ -41,7 +41,7 @@ export interface MappedItem {
  */
 export function mapGoogleItem(item: GoogleItem, r: FieldReader, defaultCurrency: string | undefined): MappedItem | undefined {
   const one = (k: string): string | undefined => item.get(k)?.[0];
-  const id = r.required('id', one('id'));
+  const id = r.id('id', one('id'));
   const price = r.price('price', one('price'), defaultCurrency, true);
   const sale = r.price('sale_price', one('sale_price'), price?.currency ?? defaultCurrency, false);
   const shippingValues = item.get('shipping') ?? [];
