@@ -126,7 +126,8 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
   const partsDir = join(dataPaths(config).parts, exportId);
   try {
     const version = new CatalogVersions(db, config).current(opts.catalog);
-    const rulesPath = opts.rulesPath === undefined ? new CatalogRegistry(db).get(opts.catalog).rulesPath : opts.rulesPath;
+    const catalogSettings = new CatalogRegistry(db).get(opts.catalog);
+    const rulesPath = opts.rulesPath === undefined ? catalogSettings.rulesPath : opts.rulesPath;
     const rules: RuleSetSpec | undefined = rulesPath === null ? undefined : loadRuleFile(rulesPath);
     const rulesKey = rules === undefined ? undefined : sha256(canonicalJson(rules));
     const feedsDir = opts.feedsDir ?? DEFAULT_FEEDS_DIR;
@@ -156,7 +157,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     mkdirSync(partsDir, { recursive: true });
     pool = opts.pool ?? new TransformPool({ workers: config.transformWorkers });
     const total = version.offers ?? ranges.reduce((n, r) => n + r.hi - r.lo + 1, 0);
-    const ctx = { catalog: opts.catalog, generatedAt };
+    const ctx = { catalog: opts.catalog, generatedAt, link: shopLink(catalogSettings.profileOptions, version.stagingPath) };
     const catalogFeedsDir = join(dataPaths(config).feeds, opts.catalog);
 
     // One assembler per channel: parts are appended in feed order (and deleted) as soon as they
@@ -304,6 +305,29 @@ function explainRefusal(e: FeedmillError, quality: QualitySnapshot, reportPath: 
 /** Gate refusals end the export with their code but do not stop the other channels. */
 function isGate(e: FeedmillError): boolean {
   return e.code === 'FEEDMILL_PUBLISH_GATE' || e.code === 'FEEDMILL_PUBLISH_EMPTY' || e.code === 'FEEDMILL_PUBLISH_TOO_LARGE';
+}
+
+/**
+ * The shop's address for a feed header's `{link}` (RSS 2.0 requires a channel link): the catalog's
+ * base-url option, else the origin of the first offers' links. Empty when neither is known.
+ */
+function shopLink(options: Readonly<Record<string, string>>, stagingPath: string): string {
+  const base = options['base-url'];
+  if (base !== undefined && base.trim() !== '') return base.trim();
+  const first = withStaging(stagingPath, (sdb) =>
+    sdb
+      .prepare(
+        `SELECT link FROM (SELECT coalesce(o.link, p.link) AS link FROM offers o LEFT JOIN products p ON p.pid = o.pid ORDER BY o.oid LIMIT 1000)
+         WHERE link IS NOT NULL LIMIT 1`,
+      )
+      .get() as { link: string } | undefined,
+  );
+  if (first === undefined) return '';
+  try {
+    return `${new URL(first.link).origin}/`;
+  } catch {
+    return '';
+  }
 }
 
 function withStaging<T>(path: string, fn: (db: ReturnType<typeof openForRead>) => T): T {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { CatalogRegistry } from '../../src/catalogs/index.js';
 import { dataPaths } from '../../src/config.js';
+import { openAppDb } from '../../src/db/index.js';
 import { FeedmillError } from '../../src/errors.js';
 import { readManifest, manifestPath } from '../../src/emit/index.js';
 import { exportCatalog, type ExportOptions } from '../../src/transform/export.js';
@@ -207,4 +209,16 @@ test('a variant whose own image is among its product images lists it once, as th
   const images = (x: string | undefined) => [...(x ?? '').matchAll(/<g:(image_link|additional_image_link)>([^<]*)</g)].map((m) => `${m[1]} ${m[2]}`);
   assert.deepEqual(images(items[0]), ['image_link https://shop.example/img/2.jpg', 'additional_image_link https://shop.example/img/3.jpg']);
   assert.deepEqual(images(items[1]), ['image_link https://shop.example/img/1.jpg', 'additional_image_link https://shop.example/img/2.jpg', 'additional_image_link https://shop.example/img/3.jpg']);
+});
+
+test("an RSS feed's channel link is the shop: the catalog's base-url, else the origin of its offers' links", async (t) => {
+  const config = testConfig(tempRoot(t), { transformWorkers: 1 });
+  stageCatalog(config, 'acme', 3);
+  const opts: ExportOptions = { config, catalog: 'acme', channels: ['google-shopping'], rulesPath: null, generatedAt: GENERATED_AT };
+  const header = async () => readFileSync((await exportCatalog(opts)).feeds[0]?.path ?? assert.fail(), 'utf8').split('<item>')[0] ?? '';
+  assert.match(await header(), /<link>https:\/\/shop\.example\/<\/link>/);
+  const db = openAppDb(config);
+  new CatalogRegistry(db).update('acme', { profileOptions: { 'base-url': 'https://www.acme.example/fr' } });
+  db.close();
+  assert.match(await header(), /<link>https:\/\/www\.acme\.example\/fr<\/link>/);
 });
