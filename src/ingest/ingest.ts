@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
 import type { AppDb } from '../db/index.js';
 import { FeedmillError, toFeedmillError } from '../errors.js';
 import { CatalogRegistry } from '../catalogs/index.js';
-import { checkProfileOptions, PROFILE_OPTIONS } from './profiles/index.js';
+import { checkProfileOptions, optionsTakenBy, PROFILE_OPTIONS } from './profiles/index.js';
 import { pruneSources } from './source-retention.js';
 import { CatalogVersions, coverageNotes, type LoadSettings, localLoadSink, openForRead, ThreadLoadSink, urlCoverage, type LoadCounts, type LoadSink, type StagingDb } from '../staging/index.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -121,10 +121,11 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   }
   const profileName = opts.profile ?? catalog.profile;
   const currency = opts.currency ?? catalog.currency ?? 'EUR';
-  // The catalog's stored options, each overridden by one given to this load.
-  const profileOptions = { ...catalog.profileOptions, ...opts.profileOptions };
+  // The catalog's stored options (those the profile of this load takes), each overridden by one given
+  // to this load; options given explicitly must all suit the profile.
+  const profileOptions = { ...optionsTakenBy(profileName, catalog.profileOptions), ...opts.profileOptions };
   checkProfileOptions(profileName, profileOptions);
-  const loadSettings: LoadSettings = { profileOptions, currency };
+  const loadSettings: LoadSettings = { profile: profileName, profileOptions, currency };
   if (opts.encoding !== undefined) loadSettings.encoding = opts.encoding;
   if (opts.delimiter !== undefined) loadSettings.delimiter = opts.delimiter;
   const versions = new CatalogVersions(opts.db, opts.config);
@@ -165,7 +166,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       },
       // Companions come from the archive when the source is a zip holding them, else from beside it.
       readSibling: (rel) => (container.sibling !== undefined ? container.sibling(rel) : readSibling(dirname(sourcePath), rel)),
-      options: profileOptions,
+      options: optionsTakenBy(profile.name, profileOptions),
     };
   };
   /** Never fails the ingest: a source left behind is only disk space. */
@@ -407,7 +408,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         encoding,
         defaultCurrency: currency,
         sourceName,
-        profileOptions,
+        profileOptions: optionsTakenBy(chosen.name, profileOptions),
       },
       batchRecords: typeof wanted === 'object' ? wanted.batchRecords : undefined,
     });
@@ -440,7 +441,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       encoding: detected.encoding,
       defaultCurrency: currency,
       sourceName,
-      profileOptions,
+      profileOptions: optionsTakenBy(chosen.name, profileOptions),
       skip: header.dataStart,
       bom: detected.bom,
       firstLine: header.dataLine,

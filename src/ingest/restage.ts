@@ -24,7 +24,8 @@ export async function restageIfMissing(
     const source = err.details.sourcePath;
     if (typeof source !== 'string' || !existsSync(source)) throw err;
     opts.log?.warn('staging lost, ingesting the kept source again', { catalog: opts.catalog, version: err.details.version });
-    // As the lost version was built: its profile (the one chosen, not 'auto') and its settings.
+    // As the lost version was built: the profile it asked for (its options were checked against
+    // that one, 'auto' included) or else the one it chose, and its settings.
     const lost = typeof err.details.version === 'number' ? versions.get(opts.catalog, err.details.version) : undefined;
     const s = lost?.loadSettings ?? {};
     return ingestFile({
@@ -33,7 +34,7 @@ export async function restageIfMissing(
       catalog: opts.catalog,
       source,
       sourceName: lost?.sourceName ?? undefined,
-      profile: lost?.profile ?? undefined,
+      profile: s.profile ?? lost?.profile ?? undefined,
       profileOptions: s.profileOptions,
       currency: s.currency,
       encoding: s.encoding,

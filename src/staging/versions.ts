@@ -43,6 +43,8 @@ export interface VersionInfo {
  * source exactly as it was first built (a Magento catalog's base-url, a forced encoding).
  */
 export interface LoadSettings {
+  /** The profile asked for (`auto` included): the options were checked against it. */
+  profile?: string;
   profileOptions?: Record<string, string>;
   currency?: string;
   encoding?: string;

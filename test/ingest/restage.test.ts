@@ -51,7 +51,7 @@ test('the rebuild uses the settings the lost version was loaded with, not a fres
   });
   const versions = new CatalogVersions(env.db, env.config);
   const before = versions.get('shop', first.version);
-  assert.deepEqual(before?.loadSettings, { profileOptions: {}, currency: 'CHF', encoding: 'iso-8859-15', delimiter: ';' });
+  assert.deepEqual(before?.loadSettings, { profile: 'auto', profileOptions: {}, currency: 'CHF', encoding: 'iso-8859-15', delimiter: ';' });
 
   rmSync(env.config.stagingDir, { recursive: true, force: true }); // the reboot
   const again = await restageIfMissing({ config: env.config, db: env.db, catalog: 'shop' });
@@ -62,4 +62,18 @@ test('the rebuild uses the settings the lost version was loaded with, not a fres
   const db = new Database(after?.stagingPath ?? '', { readonly: true });
   t.after(() => db.close());
   assert.deepEqual(db.prepare('SELECT title, price, currency FROM offers').get(), { title: 'Café €', price: 100, currency: 'CHF' });
+});
+
+test('a catalog kept with options of another profile than its source was read with is rebuilt all the same', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  // `auto` with a base-url (for the Magento exports it usually gets); this file reads as generic.
+  writeFileSync(env.path('c.csv'), 'id,title,price\nA,a,1\n');
+  await ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: env.path('c.csv'), createCatalog: true, profileOptions: { 'base-url': 'https://shop.example' } });
+  const versions = new CatalogVersions(env.db, env.config);
+  assert.equal(versions.current('shop').profile, 'generic');
+  rmSync(env.config.stagingDir, { recursive: true, force: true });
+  const again = await restageIfMissing({ config: env.config, db: env.db, catalog: 'shop' });
+  assert.equal(again?.accepted, 1);
+  assert.equal(again?.profile, 'generic');
 });

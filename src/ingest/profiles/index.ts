@@ -50,3 +50,14 @@ export function checkProfileOptions(profile: string, options: ProfileOptions): v
   }
   for (const p of takers) p.checkOptions?.(options);
 }
+
+/**
+ * The options among `options` that `profile` takes (all of them for `auto`). A catalog keeps its
+ * options for the profile it usually reads (a Magento export's base-url); a load read by another
+ * profile (`auto` choosing the Google feed the shop switched to) passes that profile only its own.
+ */
+export function optionsTakenBy(profile: string, options: ProfileOptions): Record<string, string> {
+  if (profile === 'auto') return { ...options };
+  const keys = new Set((PROFILE_OPTIONS[profile] ?? []).map((o) => o.key));
+  return Object.fromEntries(Object.entries(options).filter(([k]) => keys.has(k)));
+}

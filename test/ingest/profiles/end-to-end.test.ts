@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { writeZip } from '../../../bench/lib/zip-writer.js';
@@ -146,4 +146,19 @@ test('tour-operator: the catalog currency comes from the root element', async (t
   assert.deepEqual([r.seen, r.accepted, r.rejected, r.products, r.offers], [11, 3, 8, 1, 3]);
   const o = staged<{ currency: string; price: number }>(env, "SELECT currency, price FROM offers WHERE offer_id = 'CRE-0001-2027-05-01-7-DBL-HB'");
   assert.deepEqual(o, { currency: 'EUR', price: 129_900 });
+});
+
+test("a catalog's kept options reach only the profile that takes them: a Google feed or a generic CSV loads beside a base-url", async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const rss = join(FIXTURES, 'google-feed/rss.xml');
+  await ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: rss, createCatalog: true, profileOptions: { 'base-url': 'https://shop.example' } });
+  writeFileSync(env.path('c.csv'), 'id,title,price\nA,a,1\n');
+  const explicit = await ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: env.path('c.csv'), profile: 'generic' });
+  assert.equal(explicit.accepted, 1, 'the kept base-url is not for the generic profile named here');
+  await assert.rejects(
+    ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: env.path('c.csv'), profile: 'generic', profileOptions: { 'base-url': 'https://x.example' } }),
+    (e: unknown) => e instanceof FeedmillError && e.code === 'FEEDMILL_PROFILE_OPTION_UNKNOWN',
+    'an option given to this load must suit its profile',
+  );
 });
