@@ -5,8 +5,8 @@
  * is applied when the feed is generated: outside it the sale price is dropped, because the shop no
  * longer (or does not yet) show it and a marketplace would flag the mismatch with the landing page;
  * inside it the sale price stays and the window is rewritten in the ISO 8601 form that Google,
- * Microsoft and Meta read (`2026-01-01/2026-02-01`, `2026-01-01T08:00+0100/...`), so that they end
- * the sale on time even if the next feed is late.
+ * Microsoft and Meta read (`2026-01-01T00:00/2026-02-01T23:59`, `2026-01-01T08:00+0100/...`), so
+ * that they end the sale on time even if the next feed is late.
  *
  * Times without a zone are read as UTC; a date alone, or at midnight without a zone, starts at 00:00
  * and ends at 23:59:59 (Magento's dates are whole days, and Google reads a date so). A window that cannot be read is dropped and the sale price kept, as before windows were
@@ -73,7 +73,7 @@ export function applySaleWindow(item: Item, nowMs: number, today: string): numbe
     delete item.attrs[SALE_WINDOW_ATTR];
     return undefined;
   }
-  item.attrs[SALE_WINDOW_ATTR] = `${w.start?.text ?? today}/${w.end.text}`;
+  item.attrs[SALE_WINDOW_ATTR] = `${w.start?.text ?? `${today}T00:00`}/${w.end.text}`;
   return w.end.ms + 1;
 }
 
@@ -121,7 +121,8 @@ function bound(text: string, side: 'start' | 'end'): Bound | undefined | null {
   // A date alone is the whole day, and so is a date at midnight without a zone: Magento stores its
   // day-granular special price dates so (`2026-02-01 00:00:00`, the to-date inclusive).
   const wholeDay = h === undefined || (h === 0 && mi === 0 && (s ?? 0) === 0 && zone === undefined);
-  if (wholeDay) return { ms: side === 'start' ? day : day + 86_400_000 - 1, text: date };
+  // Written with its time: Meta and Microsoft want `YYYY-MM-DDThh:mm` on both sides, Google takes it.
+  if (wholeDay) return { ms: side === 'start' ? day : day + 86_400_000 - 1, text: `${date}T${side === 'start' ? '00:00' : '23:59'}` };
   if ((h as number) > 23 || (mi as number) > 59 || (s ?? 0) > 59) return null;
   const offsetMin = zoneMinutes(zone);
   if (offsetMin === null) return null;
