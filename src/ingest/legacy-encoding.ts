@@ -1,6 +1,7 @@
 /**
  * Which single-byte encoding a file that is not UTF-8 was written in: Windows-1252 (Excel for
- * Windows, most shop back-offices) or Mac Roman (Excel for Mac's "CSV (Macintosh)", old Mac tools).
+ * Windows, most shop back-offices), Mac Roman (Excel for Mac's "CSV (Macintosh)", old Mac tools),
+ * or ISO-8859-15 (older French systems, for its €; see latin9Reads).
  *
  * Both map every byte to a character, so decoding never fails and a wrong guess corrupts silently:
  * Mac Roman's `é` (0x8E) reads as `Ž` in Windows-1252, Windows-1252's `é` (0xE9) as `È` in Mac
@@ -31,11 +32,37 @@ const WORD_JOINER = /[\u2018\u2019\u00b7\p{Pd}]/u;
 const MAC_SHARE = 0.5;
 const MAC_MARGIN = 2;
 
-export function guessSingleByteEncoding(head: Uint8Array): 'windows-1252' | 'macintosh' {
+/** The bytes where ISO-8859-15 (Latin-9) and Windows-1252 differ: € Š š Ž ž Œ œ Ÿ against ¤ ¦ ¨ ´ ¸ ¼ ½ ¾. */
+const LATIN9_BYTES = new Set([0xa4, 0xa6, 0xa8, 0xb4, 0xb8, 0xbc, 0xbd, 0xbe]);
+
+export function guessSingleByteEncoding(head: Uint8Array): 'windows-1252' | 'macintosh' | 'iso-8859-15' {
+  if (latin9Reads(head)) return 'iso-8859-15';
   const win = oddities(decode(head, 'windows-1252'));
   const mac = oddities(decode(head, 'macintosh'));
   return mac <= win * MAC_SHARE && win - mac >= MAC_MARGIN ? 'macintosh' : 'windows-1252';
 }
+
+/**
+ * ISO-8859-15, which French systems used for its € (at 0xA4) and œ (0xBD), reads like Windows-1252
+ * except at eight bytes. It is taken only when the head uses some of them, holds none of
+ * 0x80-0x9F (Windows-1252's ’ € – œ..., control characters in Latin-9, and Mac Roman's accents),
+ * shows what Windows-1252 text does not write (a `¤`, which no text uses, or a `¼ ½ ¾` touching a
+ * letter: `c½ur`, `¼ufs`, where fractions stand by digits), and reads no worse as Latin-9.
+ */
+function latin9Reads(head: Uint8Array): boolean {
+  let differing = false;
+  for (const b of head) {
+    if (b >= 0x80 && b <= 0x9f) return false;
+    if (LATIN9_BYTES.has(b)) differing = true;
+  }
+  if (!differing) return false;
+  const asWin = decode(head, 'windows-1252');
+  const evidence = (asWin.match(LATIN9_TELLS) ?? []).length;
+  return evidence > 0 && oddities(decode(head, 'iso-8859-15')) <= oddities(asWin);
+}
+
+/** In a Windows-1252 reading: the currency sign, or a fraction next to a letter. */
+const LATIN9_TELLS = /\u00a4|(?<=\p{L})[\u00bc-\u00be]|[\u00bc-\u00be](?=\p{L})/gu;
 
 /** Characters past ASCII that sit between two letters where a word would not have them. */
 function oddities(text: string): number {

@@ -15,7 +15,7 @@ import { testEnv } from '../helpers/env.js';
 import { stagedRows } from '../helpers/staging.js';
 
 /** An encoder for a single-byte encoding, from the WHATWG decoder's own table (see decodeSample). */
-function encoderFor(encoding: 'windows-1252' | 'macintosh'): (text: string) => Buffer {
+function encoderFor(encoding: 'windows-1252' | 'macintosh' | 'iso-8859-15'): (text: string) => Buffer {
   const byChar = new Map<string, number>();
   for (let b = 255; b >= 0; b--) byChar.set(decodeSample(Uint8Array.of(b), encoding), b);
   return (text) =>
@@ -29,6 +29,7 @@ function encoderFor(encoding: 'windows-1252' | 'macintosh'): (text: string) => B
 }
 const win = encoderFor('windows-1252');
 const mac = encoderFor('macintosh');
+const latin9 = encoderFor('iso-8859-15');
 
 const CATALOG = [
   'id;titre;description;prix',
@@ -99,4 +100,25 @@ test('an Excel for Mac export (Mac Roman, CR line ends) loads with its accents; 
   const told = await ingestFile({ config: env.config, db: env.db, catalog: 'told', source: env.path('mac.csv'), createCatalog: true, encoding: 'x-mac-roman' });
   assert.equal(told.encoding, 'macintosh');
   assert.deepEqual(stagedRows(env, 'SELECT title FROM offers ORDER BY oid LIMIT 1', [], 'told'), [{ title: 'Crème de jour hydratante' }]);
+});
+
+test('ISO-8859-15 is found from its € and œ; Windows-1252 text using ½ ¼ ´ ¨ is never taken for it', async (t) => {
+  const l9 = ['id;titre;prix', 'L1;Cœur de palmier, bocal 400 g;3,90 €', 'L2;Œufs frais bio x6;2,95 €', ''].join('\n');
+  assert.equal(guessSingleByteEncoding(latin9(l9)), 'iso-8859-15');
+  assert.equal(guessSingleByteEncoding(latin9('id;titre\n1;Prix 12,50 €\n')), 'iso-8859-15', 'a euro sign alone is evidence: no text writes ¤');
+  assert.equal(guessSingleByteEncoding(win('id;titre\n1;Farine 1½ kg, ¼ de prix\n2;l´été\n')), 'windows-1252');
+  const winWords = ['été', 'crème', 'garçon', '1½', '½', '¾ l', '3¼', 'l´homme', 'na¨ive', '¦', 'prix', 'laine', '19,90', 'Noël', 'déjà'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...winWords), { minLength: 1, maxLength: 40 }), (words) => {
+      const text = `id;titre\n1;${words.join(' ')}\n`;
+      assert.notEqual(guessSingleByteEncoding(win(text)), 'iso-8859-15', text);
+    }),
+    { numRuns: 500 },
+  );
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('latin9.csv'), latin9(l9));
+  const r = await ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: env.path('latin9.csv'), createCatalog: true });
+  assert.equal(r.encoding, 'iso-8859-15');
+  assert.deepEqual(stagedRows(env, 'SELECT title FROM offers ORDER BY oid'), [{ title: 'Cœur de palmier, bocal 400 g' }, { title: 'Œufs frais bio x6' }]);
 });
