@@ -5,11 +5,15 @@
  * Detection, in order: a BOM; zero bytes in the UTF-16 pattern; an explicit choice or an XML
  * declaration's `encoding=`; otherwise UTF-8 when the first chunk is valid UTF-8, else Windows-1252
  * (the common case: French Excel exports) or, when its text reads clearly better so, Mac Roman
- * (Excel for Mac's "CSV (Macintosh)"; see legacy-encoding.ts). UTF-8 and UTF-16 are decoded in
+ * (Excel for Mac's "CSV (Macintosh)"; see legacy-encoding.ts). A charset the server or the uploader
+ * declared (HTTP `Content-Type`) is a hint for the two cases the bytes cannot settle: a first chunk
+ * that is plain ASCII, and one that is not UTF-8 (ISO-8859-2 cannot be told from Windows-1252 by its
+ * bytes). Servers often declare a default charset whatever the file holds, so a hint never overrides
+ * a BOM, an XML declaration or non-ASCII text that is valid UTF-8. UTF-8 and UTF-16 are decoded in
  * fatal mode, so invalid bytes later in the file fail it with their byte offset instead of slipping
  * in as U+FFFD; the single-byte encodings give a character for every byte.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { FeedmillError } from '../errors.js';
 import { guessSingleByteEncoding, isSingleByte, type SingleByteEncoding } from './legacy-encoding.js';
 
@@ -74,7 +78,26 @@ export interface DetectedEncoding {
   bom: number;
 }
 
-export function detectEncoding(head: Buffer, explicit?: string): DetectedEncoding {
+/** The `charset` parameter of a `Content-Type` header (`text/csv; charset=ISO-8859-2`), as written. */
+export function charsetOf(contentType: string | null | undefined): string | undefined {
+  if (contentType === null || contentType === undefined) return undefined;
+  return /;\s*charset\s*=\s*"?([A-Za-z0-9._:-]{1,40})"?/i.exec(contentType)?.[1];
+}
+
+/**
+ * A declared charset as a detection hint: a supported single-byte encoding, or undefined for none,
+ * UTF-8 or UTF-16 (which the bytes show by themselves), or a charset feedmill does not read
+ * (detection then proceeds as without a hint).
+ */
+export function singleByteHint(name: string | undefined): SingleByteEncoding | undefined {
+  if (name === undefined) return undefined;
+  const key = name.trim().toLowerCase().replace(/_/g, '-').replace(/^iso-?8859-?/, 'iso-8859-');
+  const e = ALIASES[key];
+  // us-ascii is an alias of Windows-1252 for declared XML; as a server default it says nothing.
+  return e !== undefined && isSingleByte(e) && key !== 'us-ascii' && key !== 'ascii' ? e : undefined;
+}
+
+export function detectEncoding(head: Buffer, explicit?: string, hint?: SingleByteEncoding): DetectedEncoding {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
@@ -93,8 +116,12 @@ export function detectEncoding(head: Buffer, explicit?: string): DetectedEncodin
   }
   const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head.subarray(0, 200).toString('latin1'));
   if (declared?.[1] !== undefined) return { encoding: normalizeEncoding(declared[1]), bom: 0 };
-  return { encoding: firstInvalidUtf8(head, true) === -1 ? 'utf-8' : guessSingleByteEncoding(head), bom: 0 };
+  if (firstInvalidUtf8(head, true) !== -1) return { encoding: hint ?? guessSingleByteEncoding(head), bom: 0 };
+  // Valid UTF-8: non-ASCII text in it is UTF-8 whatever a server says; plain ASCII could be either,
+  // and a Latin-2 letter further on would fail a UTF-8 read.
+  return { encoding: hint !== undefined && isAscii(head) ? hint : 'utf-8', bom: 0 };
 }
+
 
 /**
  * Offset of the first byte that is not valid UTF-8, or -1. With `allowTruncatedEnd`, a multi-byte

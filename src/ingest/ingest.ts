@@ -22,7 +22,7 @@ import { openContainer } from './container.js';
 import { isUrl } from './download.js';
 import { fetchSource } from '../tasks/fetch-source.js';
 import { FetchState } from '../tasks/fetch-state.js';
-import { decodeInPieces, decodeSample, detectEncoding, isByteCuttable, sourceLength, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './decode.js';
+import { decodeInPieces, decodeSample, detectEncoding, isByteCuttable, singleByteHint, sourceLength, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './decode.js';
 import { ParallelCsvLoad } from './parallel/csv-load.js';
 import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
@@ -49,6 +49,11 @@ export interface IngestOptions {
   currency?: string | undefined;
   /** Force an encoding instead of detecting it. */
   encoding?: string | undefined;
+  /**
+   * The charset the server or the uploader declared (`Content-Type: text/csv; charset=ISO-8859-2`):
+   * used only where the bytes cannot tell (see decode.ts); an unknown or Unicode charset is ignored.
+   */
+  encodingHint?: string | undefined;
   /** Force a CSV delimiter instead of sniffing it. */
   delimiter?: string | undefined;
   rejectLimit?: number | undefined;
@@ -127,6 +132,8 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   checkProfileOptions(profileName, profileOptions);
   const loadSettings: LoadSettings = { profile: profileName, profileOptions, currency };
   if (opts.encoding !== undefined) loadSettings.encoding = opts.encoding;
+  const encodingHint = singleByteHint(opts.encodingHint);
+  if (encodingHint !== undefined) loadSettings.encodingHint = encodingHint;
   if (opts.delimiter !== undefined) loadSettings.delimiter = opts.delimiter;
   const versions = new CatalogVersions(opts.db, opts.config);
   const version = versions.begin(opts.catalog, { sourcePath, sourceName: opts.sourceName ?? basename(sourcePath), profile: profileName, loadSettings });
@@ -251,6 +258,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       const exact = await firstXmlError(sourcePath, {
         maxInflatedBytes: opts.config.maxInflatedBytes,
         encoding: opts.encoding,
+        encodingHint,
         recordTest: (name, attrs) => {
           const chosen = selectXmlProfile(profileName, name, attrs);
           const mapper = (chosen.xml as NonNullable<typeof chosen.xml>)(name, Object.assign(contextFor(chosen, false), { xmlRoot: { name, attrs } }));
@@ -268,7 +276,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   }
 
   function start(head: Buffer): Input {
-    const detected = detectEncoding(head.subarray(0, SNIFF_BYTES), opts.encoding);
+    const detected = detectEncoding(head.subarray(0, SNIFF_BYTES), opts.encoding, encodingHint);
     const decoder = new StreamDecoder(detected);
     encoding = detected.encoding;
     const sample = decodeSample(head.subarray(0, SNIFF_BYTES), detected.encoding);
@@ -496,7 +504,7 @@ export async function ingestSource(opts: IngestOptions): Promise<IngestResult> {
     { catalog: opts.catalog, url: opts.source },
     { config: opts.config, state: new FetchState(opts.db), signal: opts.signal ?? new AbortController().signal, now: Date.now },
   );
-  return ingestFile({ ...opts, source: fetched.path, sourceName: opts.sourceName ?? sourceNameOf(opts.source) });
+  return ingestFile({ ...opts, source: fetched.path, sourceName: opts.sourceName ?? sourceNameOf(opts.source), encodingHint: opts.encodingHint ?? fetched.charset });
 }
 
 /** The URL's last path segment, for messages: never its credentials or query. */

@@ -38,6 +38,7 @@ export async function restageIfMissing(
       profileOptions: s.profileOptions,
       currency: s.currency,
       encoding: s.encoding,
+      encodingHint: s.encodingHint,
       delimiter: s.delimiter,
       signal: opts.signal,
       log: opts.log,

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { dataPaths } from '../config.js';
 import { FeedmillError, toFeedmillError } from '../errors.js';
+import { charsetOf } from '../ingest/index.js';
 import { headerSecret, requireCatalog } from './auth.js';
 import type { ServerContext } from './context.js';
 import { sendJson } from './respond.js';
@@ -30,7 +31,7 @@ export function uploadRoute(ctx: ServerContext) {
       });
       let task;
       try {
-        task = await ctx.store.enqueue(ctx.uploadTask(catalog, upload, sourceNameOf(query, req.headers['content-disposition'])));
+        task = await ctx.store.enqueue(ctx.uploadTask(catalog, upload, sourceNameOf(query, req.headers['content-disposition']), charsetOf(req.headers['content-type'])));
       } catch (err) {
         await discardUpload(upload);
         throw err;

@@ -22,7 +22,8 @@ export interface ServerCounters {
 }
 
 /** Builds the task queued after an upload; the default is a `pipeline` in the catalog's lane. */
-export type UploadTaskBuilder = (catalog: string, upload: StoredUpload, sourceName: string | undefined) => EnqueueInput;
+/** `charset`: what the upload's `Content-Type` declared, an encoding hint for the ingest. */
+export type UploadTaskBuilder = (catalog: string, upload: StoredUpload, sourceName: string | undefined, charset?: string) => EnqueueInput;
 
 export interface ServerContext {
   config: Config;

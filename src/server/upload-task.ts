@@ -1,20 +1,26 @@
 /**
  * The task an upload queues: a `pipeline` (ingest the stored file, then export the catalog's
  * channels) in the catalog's lane, at interactive priority since a merchant waits for it. The params
- * follow the pipeline handler of src/tasks (PipelineParams): `{ catalog, source: { path, sourceName } }`; channels default
- * to the catalog's own. Extra source fields (bytes, kind) are informative.
+ * follow the pipeline handler of src/tasks (PipelineParams): `{ catalog, source: { path, sourceName,
+ * encodingHint } }`; channels default to the catalog's own. Extra source fields (bytes, kind) are informative.
  */
 import { catalogLane, PRIORITY, type EnqueueInput } from '../tasks/index.js';
 import type { StoredUpload } from './uploads.js';
 
-export function pipelineTaskForUpload(catalog: string, upload: StoredUpload, sourceName: string | undefined): EnqueueInput {
+export function pipelineTaskForUpload(catalog: string, upload: StoredUpload, sourceName: string | undefined, charset?: string): EnqueueInput {
   return {
     kind: 'pipeline',
     lane: catalogLane(catalog),
     priority: PRIORITY.interactive,
     params: {
       catalog,
-      source: { path: upload.path, sourceName: sourceName ?? upload.fileName, bytes: upload.bytes, kind: upload.kind },
+      source: {
+        path: upload.path,
+        sourceName: sourceName ?? upload.fileName,
+        ...(charset === undefined ? {} : { encodingHint: charset }),
+        bytes: upload.bytes,
+        kind: upload.kind,
+      },
     },
   };
 }

@@ -48,6 +48,8 @@ export interface LoadSettings {
   profileOptions?: Record<string, string>;
   currency?: string;
   encoding?: string;
+  /** The charset a server or an uploader declared, for detection (see src/ingest/decode.ts). */
+  encodingHint?: string;
   delimiter?: string;
 }
 

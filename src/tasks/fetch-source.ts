@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { dataPaths } from '../config.js';
 import { FeedmillError, isFeedmillError } from '../errors.js';
+import { charsetOf } from '../ingest/index.js';
 import { assertName } from '../names.js';
 import type { FetchState } from './fetch-state.js';
 
@@ -33,6 +34,8 @@ export interface FetchResult {
   bytes: number;
   sha256: string;
   status: number;
+  /** The charset the server declared for the file (`Content-Type`), a hint for the ingest. */
+  charset?: string;
 }
 
 export interface FetchDeps {
@@ -85,7 +88,7 @@ export async function fetchSource(params: FetchParams, deps: FetchDeps): Promise
     if (res.status === 304 && usable) {
       await res.body?.cancel();
       state.set({ ...usable, fetchedAt: deps.now() });
-      return { changed: false, path: usable.path, bytes: usable.bytes, sha256: usable.sha256, status: 304 };
+      return { changed: false, path: usable.path, bytes: usable.bytes, sha256: usable.sha256, status: 304, ...withCharset(usable.charset ?? null) };
     }
     if (res.status !== 200) {
       await res.body?.cancel();
@@ -116,17 +119,18 @@ export async function fetchSource(params: FetchParams, deps: FetchDeps): Promise
     if (bytes === 0) throw new FeedmillError('FEEDMILL_SOURCE_EMPTY', `${where} returned no bytes; check the URL with the merchant`, { url: where });
     const sha256 = hash.digest('hex');
     const validators = { etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') };
+    const charset = charsetOf(res.headers.get('content-type')) ?? null;
     if (usable && usable.sha256 === sha256) {
-      state.set({ ...usable, ...validators, fetchedAt: deps.now() });
-      return { changed: false, path: usable.path, bytes, sha256, status: 200 };
+      state.set({ ...usable, ...validators, charset, fetchedAt: deps.now() });
+      return { changed: false, path: usable.path, bytes, sha256, status: 200, ...withCharset(charset) };
     }
     const fetchedAt = deps.now();
     const path = join(dir, `${fetchedAt}-${baseName(url)}`);
     await rename(tmp, path);
     renamed = true;
     await syncDir(dir);
-    state.set({ catalog: params.catalog, url: params.url, ...validators, sha256, path, bytes, fetchedAt });
-    return { changed: true, path, bytes, sha256, status: 200 };
+    state.set({ catalog: params.catalog, url: params.url, ...validators, charset, sha256, path, bytes, fetchedAt });
+    return { changed: true, path, bytes, sha256, status: 200, ...withCharset(charset) };
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     if (timedOut) {
@@ -145,6 +149,10 @@ export async function fetchSource(params: FetchParams, deps: FetchDeps): Promise
     signal.removeEventListener('abort', onAbort);
     if (!renamed) await rm(tmp, { force: true });
   }
+}
+
+function withCharset(charset: string | null): { charset?: string } {
+  return charset === null ? {} : { charset };
 }
 
 function statusError(status: number, where: string): FeedmillError {

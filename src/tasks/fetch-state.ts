@@ -1,6 +1,6 @@
 /** What the last fetch of each catalog returned: validators for the conditional GET, and where it went. */
 import type { AppDb } from '../db/index.js';
-import { ensureSchema } from '../db/index.js';
+import { ensureColumn, ensureSchema } from '../db/index.js';
 import { FETCH_STATE_DDL } from './schema.js';
 
 export interface FetchRecord {
@@ -8,6 +8,8 @@ export interface FetchRecord {
   url: string;
   etag: string | null;
   lastModified: string | null;
+  /** The charset the server declared (`Content-Type`), kept for a re-ingest after a 304. */
+  charset?: string | null;
   sha256: string;
   path: string;
   bytes: number;
@@ -19,6 +21,7 @@ interface Row {
   url: string;
   etag: string | null;
   last_modified: string | null;
+  charset: string | null;
   sha256: string;
   path: string;
   bytes: number;
@@ -31,6 +34,8 @@ export class FetchState {
   constructor(db: AppDb) {
     this.#db = db;
     ensureSchema(db, FETCH_STATE_DDL);
+    // App DBs of earlier releases.
+    ensureColumn(db, 'fetch_state', 'charset', 'TEXT');
   }
 
   get(catalog: string): FetchRecord | undefined {
@@ -41,6 +46,7 @@ export class FetchState {
         url: r.url,
         etag: r.etag,
         lastModified: r.last_modified,
+        charset: r.charset,
         sha256: r.sha256,
         path: r.path,
         bytes: r.bytes,
@@ -52,11 +58,11 @@ export class FetchState {
   set(rec: FetchRecord): void {
     this.#db
       .prepare(
-        `INSERT INTO fetch_state (catalog, url, etag, last_modified, sha256, path, bytes, fetched_at)
-         VALUES (@catalog, @url, @etag, @lastModified, @sha256, @path, @bytes, @fetchedAt)
+        `INSERT INTO fetch_state (catalog, url, etag, last_modified, charset, sha256, path, bytes, fetched_at)
+         VALUES (@catalog, @url, @etag, @lastModified, @charset, @sha256, @path, @bytes, @fetchedAt)
          ON CONFLICT (catalog) DO UPDATE SET url = excluded.url, etag = excluded.etag, last_modified = excluded.last_modified,
-           sha256 = excluded.sha256, path = excluded.path, bytes = excluded.bytes, fetched_at = excluded.fetched_at`,
+           charset = excluded.charset, sha256 = excluded.sha256, path = excluded.path, bytes = excluded.bytes, fetched_at = excluded.fetched_at`,
       )
-      .run(rec);
+      .run({ ...rec, charset: rec.charset ?? null });
   }
 }

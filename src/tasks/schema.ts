@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS fetch_state (
   url TEXT NOT NULL,
   etag TEXT,
   last_modified TEXT,
+  charset TEXT,
   sha256 TEXT NOT NULL,
   path TEXT NOT NULL,
   bytes INTEGER NOT NULL,

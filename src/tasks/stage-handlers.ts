@@ -27,6 +27,8 @@ export interface IngestParams {
   path: string;
   /** The name the merchant gave the file, for messages. */
   sourceName?: string;
+  /** The charset its server or uploader declared (`Content-Type`): an encoding hint. */
+  encodingHint?: string;
 }
 
 export interface ExportParams {
@@ -53,7 +55,7 @@ export interface StageServices {
 export interface PipelineParams {
   catalog: string;
   channels?: string[];
-  source?: { url: string } | { path: string; sourceName?: string };
+  source?: { url: string } | { path: string; sourceName?: string; encodingHint?: string };
   /** Ingest and export even when the fetched catalog is unchanged. */
   force?: boolean;
 }
@@ -90,13 +92,17 @@ export function registerStageHandlers(registry: HandlerRegistry, deps: StageHand
       },
       { config: deps.config, state, signal: ctx.signal, now: () => clock.now(), progress: ctx.progress },
     );
+    const ingest = (): { kind: string; params: JsonObject } => ({
+      kind: 'ingest',
+      params: { catalog, path: result.path, ...(result.charset === undefined ? {} : { encodingHint: result.charset }), pipeline: planJson(plan ?? {}) },
+    });
     if (plan && (result.changed || plan.force)) {
-      ctx.followUp({ kind: 'ingest', params: { catalog, path: result.path, pipeline: planJson(plan) } });
+      ctx.followUp(ingest());
       return { ...result };
     }
     // Unchanged: still rebuilt when what the feeds depend on beside the source changed.
     const stale = plan && services?.staleness ? await services.staleness(catalog, plan.channels, clock.now()) : undefined;
-    if (plan && stale?.step === 'ingest') ctx.followUp({ kind: 'ingest', params: { catalog, path: result.path, pipeline: planJson(plan) } });
+    if (plan && stale?.step === 'ingest') ctx.followUp(ingest());
     else if (plan && stale?.step === 'export') ctx.followUp({ kind: 'export', params: exportJson(catalog, plan.channels) });
     return { ...result, ...(stale === undefined ? {} : { stale: stale.why }) };
   });
@@ -106,6 +112,7 @@ export function registerStageHandlers(registry: HandlerRegistry, deps: StageHand
       const p = ctx.task.params;
       const params: IngestParams = { catalog: str(p, 'catalog'), path: str(p, 'path') };
       if (typeof p.sourceName === 'string') params.sourceName = p.sourceName;
+      if (typeof p.encodingHint === 'string') params.encodingHint = p.encodingHint;
       const result = await services.ingest(params, ctx);
       const plan = planOf(p);
       if (plan) ctx.followUp({ kind: 'export', params: exportJson(params.catalog, plan.channels) });
@@ -130,6 +137,7 @@ export function registerStageHandlers(registry: HandlerRegistry, deps: StageHand
     } else if (isObject(source) && typeof source.path === 'string') {
       first = { kind: 'ingest', params: { catalog, path: source.path, pipeline: planJson(plan) } };
       if (typeof source.sourceName === 'string') first.params.sourceName = source.sourceName;
+      if (typeof source.encodingHint === 'string') first.params.encodingHint = source.encodingHint;
     } else if (source === undefined || source === null) {
       first = { kind: 'export', params: exportJson(catalog, channels) };
     } else {

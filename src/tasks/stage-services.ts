@@ -22,6 +22,7 @@ export function createStageServices(config: Config, db: AppDb, log: Logger): Sta
         catalog: params.catalog,
         source: params.path,
         sourceName: params.sourceName,
+        encodingHint: params.encodingHint,
         signal: ctx.signal,
         log,
         progress: (p) => ctx.progress(p.bytesRead, p.totalBytes),

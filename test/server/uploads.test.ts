@@ -49,6 +49,13 @@ test('an upload is stored whole and a pipeline task is queued in the catalog lan
   const shown = await call(s.url, body.taskUrl, { token: s.upload });
   assert.equal(shown.status, 200);
   assert.equal(shown.json<{ task: { id: number } }>().task.id, body.task.id);
+  assert.equal((task.params.source as { encodingHint?: string }).encodingHint, undefined);
+
+  // A declared charset travels with the task, as the ingest's encoding hint.
+  const latin2 = await call(s.url, '/api/v1/catalogs/acme/source', { method: 'PUT', token: s.upload, body: CSV, headers: { 'content-type': 'text/csv; charset=ISO-8859-2' } });
+  assert.equal(latin2.status, 202);
+  const hinted = await s.store.get(latin2.json<{ task: { id: number } }>().task.id);
+  assert.equal((hinted.params.source as { encodingHint?: string }).encodingHint, 'ISO-8859-2');
 });
 
 test('gzip, zip and Content-Encoding: gzip bodies are stored as they are', async (t) => {

@@ -7,6 +7,7 @@
 import { FeedmillError, isFeedmillError } from '../../errors.js';
 import { openContainer } from '../container.js';
 import { detectEncoding, StreamDecoder } from '../decode.js';
+import type { SingleByteEncoding } from '../legacy-encoding.js';
 import type { XmlMapper } from '../profile.js';
 import { XmlEngine } from './engine.js';
 
@@ -17,6 +18,8 @@ export interface FirstErrorOptions {
   maxInflatedBytes: number;
   /** An explicit encoding, as given to the ingest. */
   encoding?: string | undefined;
+  /** The charset a server declared, as given to the ingest. */
+  encodingHint?: SingleByteEncoding | undefined;
   /** The record test of the profile the ingest chose at this root (records bound some checks). */
   recordTest(rootName: string, rootAttrs: Readonly<Record<string, string>>): (name: string, depth: number) => boolean;
 }
@@ -44,12 +47,12 @@ export async function firstXmlError(path: string, opts: FirstErrorOptions): Prom
         head = head === undefined ? chunk : Buffer.concat([head, chunk]);
         if (head.length < HEAD) continue;
         chunk = head;
-        decoder = new StreamDecoder(detectEncoding(head.subarray(0, HEAD), opts.encoding));
+        decoder = new StreamDecoder(detectEncoding(head.subarray(0, HEAD), opts.encoding, opts.encodingHint));
       }
       feed(chunk);
     }
     if (decoder === undefined) {
-      decoder = new StreamDecoder(detectEncoding((head ?? Buffer.alloc(0)).subarray(0, HEAD), opts.encoding));
+      decoder = new StreamDecoder(detectEncoding((head ?? Buffer.alloc(0)).subarray(0, HEAD), opts.encoding, opts.encodingHint));
       feed(head ?? Buffer.alloc(0));
     }
     engine.push(decoder.end());
