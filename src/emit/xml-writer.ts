@@ -12,6 +12,11 @@ import { escapeXmlAttr, escapeXmlText } from './escape.js';
 export interface XmlElementSpec {
   readonly name: string;
   readonly attributes: readonly string[];
+  /**
+   * The value is markup its renderer built and escaped itself (sub-elements, as in Google's
+   * `g:shipping`), written as it is. Never set for text taken from an item as it stands.
+   */
+  readonly markup?: boolean;
 }
 
 /**
@@ -43,12 +48,15 @@ export function compileXmlItem(element: string, children: readonly XmlElementSpe
   const closeTags = children.map((c) => `</${c.name}>\n`);
   const n = children.length;
 
+  const markup = children.map((c) => c.markup === true);
+  const content = (i: number, value: string): string => (markup[i] === true ? value : escapeXmlText(value));
+
   const one = (i: number, value: string, attrs: readonly string[] | undefined): string => {
     const names = attrPrefix[i] as string[];
-    if (attrs === undefined || names.length === 0) return (plainOpen[i] as string) + escapeXmlText(value) + (closeTags[i] as string);
+    if (attrs === undefined || names.length === 0) return (plainOpen[i] as string) + content(i, value) + (closeTags[i] as string);
     let tag = '';
     for (let a = 0; a < names.length; a++) tag += (names[a] as string) + escapeXmlAttr(attrs[a] ?? '');
-    return `${tag}">${escapeXmlText(value)}${closeTags[i] as string}`;
+    return `${tag}">${content(i, value)}${closeTags[i] as string}`;
   };
 
   const plain = children.map((c) => c.attributes.length === 0);
@@ -65,7 +73,7 @@ export function compileXmlItem(element: string, children: readonly XmlElementSpe
       if (typeof v === 'string' && plain[i] === true) {
         if (v !== lastValue[i]) {
           lastValue[i] = v;
-          lastElement[i] = (plainOpen[i] as string) + escapeXmlText(v) + (closeTags[i] as string);
+          lastElement[i] = (plainOpen[i] as string) + content(i, v) + (closeTags[i] as string);
         }
         out += lastElement[i] as string;
       } else if (typeof v === 'string') out += one(i, v, attrs[i]);

@@ -162,7 +162,7 @@ function itemWriter(def: ChannelDefinition, written: readonly RuntimeField[]): I
   if (xml !== undefined) {
     const writer: XmlItemWriter = compileXmlItem(
       xml.item,
-      written.map((f) => ({ name: f.name, attributes: Object.keys(f.def.attributes ?? {}) })),
+      written.map((f) => ({ name: f.name, attributes: Object.keys(f.def.attributes ?? {}), markup: f.def.kind === 'shipping' })),
       xml.indent,
     );
     return writer;

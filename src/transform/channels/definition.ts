@@ -5,7 +5,7 @@
 import type { CsvQuoting } from '../../emit/index.js';
 import type { PriceStyle } from '../validate/index.js';
 
-export const FIELD_KINDS = ['text', 'html-free', 'url', 'price', 'gtin', 'enum', 'date', 'integer'] as const;
+export const FIELD_KINDS = ['text', 'html-free', 'url', 'price', 'gtin', 'enum', 'date', 'integer', 'shipping'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
 
 export const CHANNEL_FORMATS = ['xml', 'csv', 'tsv'] as const;

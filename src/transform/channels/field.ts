@@ -22,6 +22,7 @@ import {
   type Reason,
 } from '../validate/index.js';
 import type { ChannelFormat, FieldDefinition } from './definition.js';
+import { parseShippingEntry, shippingFromPrice, shippingMarkup, shippingText } from './shipping.js';
 import { compileSources, compileTemplate, type Getter, type RawValue } from './source.js';
 
 export interface Scratch {
@@ -50,13 +51,16 @@ const NO_REASONS: readonly Reason[] = Object.freeze([]);
 /** `priceOf` resolves another field by name, for `below` (sale price < price). */
 export function compileField(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined): FieldRenderer {
   const get = compileGetter(def);
-  const process = compileKind(def, priceOf);
-  if (def.kind === 'price') {
+  const process = compileKind(def, format, priceOf);
+  if (def.kind === 'price' || def.kind === 'shipping') {
     // A price depends on the item (its currency, the price a sale price must stay below): no memo.
     const list = def.list === undefined ? undefined : compileList(def.list, def.kind, format, process);
+    const shipping = def.kind === 'shipping';
     return (item, scratch) => {
-      const v = get(item);
+      let v = get(item);
       if (v === null || v === undefined || v === '') return undefined;
+      // A shipping price alone (minor units) is one entry, for the feed's target country.
+      if (shipping && typeof v === 'number') v = shippingFromPrice(v, item.currency);
       return list === undefined ? process(v, item, scratch) : list(v, item, scratch);
     };
   }
@@ -127,7 +131,7 @@ function compileList(
   };
 }
 
-function compileKind(def: FieldDefinition, priceOf: (name: string) => Getter | undefined): KindProcessor {
+function compileKind(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined): KindProcessor {
   switch (def.kind) {
     case 'text':
     case 'html-free':
@@ -159,6 +163,19 @@ function compileKind(def: FieldDefinition, priceOf: (name: string) => Getter | u
         scratch.reason = 'invalid_date';
         return undefined;
       };
+    case 'shipping': {
+      // XML spells an entry as sub-elements in the field's own namespace prefix (g:shipping → g:country).
+      const xml = format === 'xml';
+      const prefix = def.name.slice(0, def.name.indexOf(':') + 1);
+      return (value, item, scratch) => {
+        const e = parseShippingEntry(String(value), item.currency);
+        if (typeof e === 'string') {
+          scratch.reason = e;
+          return undefined;
+        }
+        return xml ? shippingMarkup(e, prefix) : shippingText(e);
+      };
+    }
     case 'integer': {
       const min = def.min ?? Number.MIN_SAFE_INTEGER;
       const max = def.max ?? Number.MAX_SAFE_INTEGER;

@@ -14,6 +14,7 @@ import {
   type Reason,
 } from '../validate/index.js';
 import type { ChannelFormat, FieldDefinition } from './definition.js';
+import { checkShippingText } from './shipping.js';
 
 /** One item read from a feed: output name → its values (XML may repeat an element). */
 export type FeedRecord = ReadonlyMap<string, readonly string[]>;
@@ -65,6 +66,8 @@ export function compileOutputCheck(def: FieldDefinition, fields: readonly FieldD
         return n < min || n > max ? 'out_of_range' : null;
       };
     }
+    case 'shipping':
+      return (value) => checkShippingText(value);
     case 'price': {
       const style = def.style ?? 'amount-currency';
       const min = def.allowZero === true ? 0 : 1;

@@ -291,6 +291,8 @@ function checkKindOptions(c: Checker, f: FieldDefinition, path: string, format: 
     if (new Set(keys).size !== keys.length) c.fail(`${path}.values`, 'two keys differ only by case or spaces');
   }
   if (f.min !== undefined && f.max !== undefined && f.min > f.max) c.fail(`${path}.min`, 'is above max');
+  // Its XML value is sub-elements written by the field itself: no attributes beside them.
+  if (f.kind === 'shipping' && f.attributes !== undefined) c.fail(`${path}.attributes`, 'a shipping field has sub-elements, not attributes');
   if (f.attributes !== undefined) {
     if (format !== 'xml') c.fail(`${path}.attributes`, 'only xml channels have element attributes');
     for (const [attr, template] of Object.entries(f.attributes)) {
@@ -298,5 +300,5 @@ function checkKindOptions(c: Checker, f: FieldDefinition, path: string, format: 
       for (const p of templatePlaceholders(template)) if (!isKnownSource(p)) c.fail(`${path}.attributes.${attr}`, `unknown placeholder {${p}}`);
     }
   }
-  if (f.list !== undefined && !['text', 'html-free', 'url', 'gtin'].includes(f.kind)) c.fail(`${path}.list`, 'lists hold text, URLs or GTINs');
+  if (f.list !== undefined && !['text', 'html-free', 'url', 'gtin', 'shipping'].includes(f.kind)) c.fail(`${path}.list`, 'lists hold text, URLs, GTINs or shipping entries');
 }

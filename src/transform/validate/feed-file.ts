@@ -15,6 +15,7 @@ import sax from 'sax';
 import { parse as csvParse } from 'csv-parse';
 import { FeedmillError } from '../../errors.js';
 import type { CompiledChannel, FeedRecord } from '../channels/index.js';
+import { shippingTextOf } from '../channels/shipping.js';
 import { QualityCounter, type QualitySnapshot } from '../quality-report.js';
 import { DuplicateIdChecker } from './duplicate-ids.js';
 
@@ -93,6 +94,11 @@ async function* readXml(bytes: Readable, channel: CompiledChannel): AsyncGenerat
   let itemDepth = -1;
   let child: string | undefined;
   let text = '';
+  // Sub-elements of a child (`g:shipping` → `g:country`, `g:price`): local name → text.
+  let sub: string | undefined;
+  let subText = '';
+  const parts = new Map<string, string>();
+  const shippingFields = new Set(channel.definition.fields.filter((f) => f.kind === 'shipping').map((f) => f.name));
   parser.ondoctype = () => {
     throw new FeedmillError('FEEDMILL_XML_DOCTYPE', 'the feed declares a DOCTYPE, which is refused (entity expansion)', { line: parser.line + 1 });
   };
@@ -106,18 +112,28 @@ async function* readXml(bytes: Readable, channel: CompiledChannel): AsyncGenerat
     } else if (depth === itemDepth + 1) {
       child = tag.name;
       text = '';
+      parts.clear();
+    } else if (depth === itemDepth + 2 && child !== undefined) {
+      sub = tag.name.slice(tag.name.indexOf(':') + 1);
+      subText = '';
     }
   };
   const onText = (t: string) => {
-    if (child !== undefined) text += t;
+    if (sub !== undefined) subText += t;
+    else if (child !== undefined) text += t;
   };
   parser.ontext = onText;
   parser.oncdata = onText;
   parser.onclosetag = (name) => {
-    if (record !== undefined && depth === itemDepth + 1 && child === name) {
+    if (record !== undefined && depth === itemDepth + 2 && sub !== undefined) {
+      parts.set(sub, subText.trim());
+      sub = undefined;
+    } else if (record !== undefined && depth === itemDepth + 1 && child === name) {
+      // A grouped element reads as the text form its channel field checks: country:region:service:price.
+      const value = parts.size === 0 ? text.trim() : shippingFields.has(name) ? shippingTextOf(parts) : [...parts.values()].join(':');
       const list = record.get(name);
-      if (list === undefined) record.set(name, [text.trim()]);
-      else list.push(text.trim());
+      if (list === undefined) record.set(name, [value]);
+      else list.push(value);
       child = undefined;
     } else if (record !== undefined && depth === itemDepth) {
       ready.push(record);

@@ -21,6 +21,7 @@ export const REASONS = {
   invalid_date: 'not a calendar date YYYY-MM-DD',
   invalid_integer: 'not a whole number',
   out_of_range: 'the number is outside the allowed range',
+  invalid_shipping: 'not a shipping entry country:region:service:price (a two-letter country or none, no colon or comma inside a part)',
   list_truncated: 'the list had more entries than the channel allows; the first ones were kept',
   duplicate_id: 'another item of the same feed has this id',
 } as const;

@@ -93,7 +93,9 @@ export const GOLDEN_ITEMS: readonly Item[] = [
     gtin: '0 36000 29145 2',
     gender: 'unisex',
     color: 'Noir élégant',
-    attrs: {},
+    // As a Google feed gives them: a lower-case country, a postal-code range, a bare amount (the
+    // item's currency), a part to escape; another currency and a malformed entry are dropped.
+    attrs: { shipping: 'fr::Colissimo & Co:4.95 EUR,US:02*:Ground:12.00,DE:::9.00 USD,free shipping' },
   }),
   merchantItem({
     oid: 3,

@@ -17,6 +17,7 @@ import {
   type FeedRecord,
   type Item,
 } from '../../../src/transform/index.js';
+import { parseShippingEntry, shippingFromPrice, shippingText } from '../../../src/transform/channels/shipping.js';
 import { merchantItem } from './items.js';
 
 const CTX = { catalog: 'c', generatedAt: '2026-01-01T00:00:00.000Z' };
@@ -40,8 +41,35 @@ const itemArb: fc.Arbitrary<Item> = fc
     price: fc.integer({ min: 2, max: 10_000_000 }),
     sale: fc.option(fc.integer({ min: 1, max: 10_000_000 })),
     currency: fc.constantFrom('EUR', 'JPY', 'KWD', 'USD'),
+    // Shipping entries as a Google feed gives them, with text to escape in the service name.
+    shipping: fc.option(
+      fc.array(
+        fc.record({ country: fc.constantFrom('', 'FR', 'us'), region: fc.constantFrom('', 'CA', '02*'), service: nastyText, price: fc.constantFrom('0', '12', '7 USD') }),
+        { minLength: 1, maxLength: 3 },
+      ),
+    ),
   })
-  .map(({ sale, ...r }) => merchantItem({ ...r, salePrice: sale === null ? null : Math.min(sale, r.price - 1), gtin: null }));
+  .map(({ sale, shipping, ...r }) =>
+    merchantItem({
+      ...r,
+      salePrice: sale === null ? null : Math.min(sale, r.price - 1),
+      gtin: null,
+      attrs: shipping === null ? {} : { shipping: shipping.map((e) => `${e.country}:${e.region}:${e.service}:${e.price}`).join(',') },
+    }),
+  );
+
+/** The entries a shipping field must read back as: the valid ones of the item, in the text form. */
+function expectedShipping(item: Item): string[] {
+  const raw = item.attrs.shipping;
+  const pieces = raw !== undefined ? raw.split(',') : item.shippingPrice === null ? [] : [shippingFromPrice(item.shippingPrice, item.currency)];
+  const out: string[] = [];
+  for (const piece of pieces) {
+    if (piece.trim() === '') continue;
+    const e = parseShippingEntry(piece.trim(), item.currency);
+    if (typeof e !== 'string') out.push(shippingText(e));
+  }
+  return out;
+}
 
 async function records(c: CompiledChannel, feed: string): Promise<FeedRecord[]> {
   const out: FeedRecord[] = [];
@@ -68,6 +96,7 @@ for (const name of ['google-shopping', 'google-shopping-tsv', 'meta', 'microsoft
       brand: c.definition.fields.find((f) => f.source?.[0] === 'brand')?.name,
       color: c.definition.fields.find((f) => f.source?.[0] === 'color')?.name,
     };
+    const shippingField = c.definition.fields.find((f) => f.kind === 'shipping')?.name;
     await fc.assert(
       fc.asyncProperty(fc.array(itemArb, { minLength: 1, maxLength: 5 }), async (items) => {
         let feed = c.header(CTX);
@@ -89,6 +118,11 @@ for (const name of ['google-shopping', 'google-shopping-tsv', 'meta', 'microsoft
             if (out === undefined) continue;
             const got = rec.get(out)?.[0];
             assert.equal(got === '' ? undefined : got, expectedText(c, out, item[key as 'title' | 'brand' | 'color']), `${out} of ${JSON.stringify(item[key as 'title'])}`);
+          }
+          if (shippingField !== undefined) {
+            const got = rec.get(shippingField) ?? [];
+            const want = expectedShipping(item);
+            assert.deepEqual(c.format === 'xml' ? got : got.filter((v) => v !== ''), c.format === 'xml' ? want : want.length === 0 ? [] : [want.join(',')], shippingField);
           }
           const checked = c.check(rec);
           assert.equal(checked.ok, true, JSON.stringify(checked));

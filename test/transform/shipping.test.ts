@@ -1,0 +1,100 @@
+/**
+ * Shipping entries go through: a Google feed loaded as the source keeps every `g:shipping` entry
+ * (country, region or postal code, service, price) in the Google XML, Google TSV and Meta feeds it
+ * becomes, and an item with only a shipping price gets one entry for the feed's target country.
+ * Before, the Google and Meta feeds carried no shipping at all: a Google feed passed through
+ * feedmill lost its shipping rates, and Merchant Center fell back to the account's.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { compileChannel, loadChannel, parseChannelDefinition } from '../../src/transform/index.js';
+import { compileRules, parseRuleSet } from '../../src/transform/rules/index.js';
+import { cli } from '../helpers/cli.js';
+import { testEnv } from '../helpers/env.js';
+import { merchantItem } from './channels/items.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/profiles/google-feed/${name}`, import.meta.url));
+
+test('a Google RSS feed keeps its shipping entries through the Google XML, Google TSV and Meta feeds, which validate clean', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const out = env.path('out');
+  const dirs = ['--data-dir', env.config.dataDir, '--staging-dir', env.config.stagingDir];
+  const run = await cli(['run', fixture('rss.xml'), '--channels', 'google-shopping,google-shopping-tsv,meta', '--out', out, '--json', ...dirs]);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+
+  const xml = readFileSync(join(out, 'google-shopping.xml'), 'utf8');
+  const tv = xml.slice(xml.indexOf('<g:id>TV-55</g:id>'), xml.indexOf('</item>', xml.indexOf('<g:id>TV-55</g:id>')));
+  assert.deepEqual(tv.match(/<g:shipping>.*<\/g:shipping>/g), [
+    '<g:shipping><g:country>US</g:country><g:region>CA</g:region><g:service>Overnight</g:service><g:price>16.00 USD</g:price></g:shipping>',
+    '<g:shipping><g:country>US</g:country><g:service>Standard</g:service><g:price>0.00 USD</g:price></g:shipping>',
+  ]);
+  const lint = spawnSync('xmllint', ['--noout', join(out, 'google-shopping.xml')], { encoding: 'utf8' });
+  if (lint.error === undefined) assert.equal(lint.status, 0, lint.stderr);
+
+  const tsv = parse(readFileSync(join(out, 'google-shopping.tsv')), { columns: true, delimiter: '\t', quote: false }) as Record<string, string>[];
+  assert.equal(tsv.find((r) => r.id === 'TV-55')?.shipping, 'US:CA:Overnight:16.00 USD,US::Standard:0.00 USD');
+  const meta = parse(readFileSync(join(out, 'meta.csv')), { columns: true }) as Record<string, string>[];
+  assert.equal(meta.find((r) => r.id === 'TV-55')?.shipping, 'US:CA:Overnight:16.00 USD,US::Standard:0.00 USD');
+
+  for (const [file, channel] of [['google-shopping.xml', 'google-shopping'], ['google-shopping.tsv', 'google-shopping-tsv'], ['meta.csv', 'meta']] as const) {
+    const v = await cli(['validate', join(out, file), '--channel', channel, '--json']);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.ok(!v.stdout.includes('shipping'), `${channel}: ${v.stdout}`);
+  }
+});
+
+test('a Google TSV feed with several entries in one cell; an item with a shipping price alone gets one entry', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const out = env.path('out');
+  const dirs = ['--data-dir', env.config.dataDir, '--staging-dir', env.config.stagingDir];
+  const run = await cli(['run', fixture('products.tsv'), '--channels', 'google-shopping', '--out', out, ...dirs]);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const xml = readFileSync(join(out, 'google-shopping.xml'), 'utf8');
+  assert.match(xml, /<g:shipping><g:country>FR<\/g:country><g:service>Standard<\/g:service><g:price>4.95 EUR<\/g:price><\/g:shipping>\n {2}<g:shipping><g:country>BE<\/g:country><g:service>Standard<\/g:service><g:price>6.95 EUR<\/g:price><\/g:shipping>/);
+
+  const google = compileChannel(loadChannel('google-shopping'));
+  const r = google.render(merchantItem({ shippingPrice: 590, currency: 'CHF', attrs: {} }));
+  assert.ok(r.ok);
+  assert.match(r.text, /<g:shipping><g:price>5.90 CHF<\/g:price><\/g:shipping>/);
+
+  // A country and a service for that price, by the rule docs/channels.md shows.
+  const rules = compileRules(parseRuleSet('channels:\n  google-shopping: [{set: {field: attrs.shipping, template: "FR::Colissimo:{shippingPrice}"}}]\n', { format: 'yaml' }), 'google-shopping');
+  const item = merchantItem({ shippingPrice: 590, attrs: {} });
+  assert.equal(rules.apply(item), true);
+  const ruled = google.render(item);
+  assert.ok(ruled.ok);
+  assert.match(ruled.text, /<g:shipping><g:country>FR<\/g:country><g:service>Colissimo<\/g:service><g:price>5.90 EUR<\/g:price><\/g:shipping>/);
+});
+
+test('shipping entries: bad ones are dropped with their reason, the rest stand; validate finds bad entries in a feed', async (t) => {
+  const meta = compileChannel(loadChannel('meta'));
+  const r = meta.render(merchantItem({ attrs: { shipping: 'FRA:::4.95 EUR,DE:::4.95 USD,DE:Berlin:Express:9.90,:::abc' } }));
+  assert.ok(r.ok);
+  assert.match(r.text, /,DE:Berlin:Express:9\.90 EUR$/m);
+  assert.deepEqual(
+    r.warnings.map((w) => `${w.field}:${w.reason}`),
+    ['shipping:invalid_shipping', 'shipping:invalid_currency', 'shipping:invalid_price'],
+  );
+  // A definition cannot give a shipping field attributes: its XML value is sub-elements.
+  assert.throws(
+    () => parseChannelDefinition({ name: 't', title: 'T', spec: 'https://example.org/', format: 'xml', fileName: 't.xml', xml: { header: '<r>', item: 'i', footer: '</r>' }, fields: [{ name: 's', source: 'attrs.shipping', kind: 'shipping', attributes: { a: '{id}' } }] }, 'inline'),
+    /sub-elements, not attributes/,
+  );
+
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const feed = env.path('bad.csv');
+  const header = 'id,title,description,availability,condition,price,link,image_link,brand,shipping\n';
+  writeFileSync(feed, `${header}A,T,D,in stock,new,10.00 EUR,https://s.example/a,https://s.example/a.jpg,B,"FRANCE:::4.95 EUR,FR:::4.95"\n`);
+  const v = await cli(['validate', feed, '--channel', 'meta', '--json']);
+  const report = JSON.parse(v.stdout) as { warnings?: unknown; quality?: unknown };
+  assert.match(JSON.stringify(report), /"field":"shipping","reason":"invalid_shipping"/);
+  assert.match(JSON.stringify(report), /"field":"shipping","reason":"invalid_price"/);
+});
