@@ -64,6 +64,15 @@ test('a Google TSV feed with several entries in one cell; an item with a shippin
   assert.ok(r.ok);
   assert.match(r.text, /<g:shipping><g:price>5.90 CHF<\/g:price><\/g:shipping>/);
 
+  // The same text or shipping price on consecutive items of two currencies: each gets its own.
+  for (const attrs of [{ shipping: 'FR:::4.95' }, {}]) {
+    const eur = google.render(merchantItem({ shippingPrice: 495, currency: 'EUR', attrs }));
+    const chf = google.render(merchantItem({ shippingPrice: 495, currency: 'CHF', attrs }));
+    assert.ok(eur.ok && chf.ok);
+    assert.match(eur.text, /<g:price>4.95 EUR<\/g:price><\/g:shipping>/);
+    assert.match(chf.text, /<g:price>4.95 CHF<\/g:price><\/g:shipping>/);
+  }
+
   // A country and a service for that price, by the rule docs/channels.md shows.
   const rules = compileRules(parseRuleSet('channels:\n  google-shopping: [{set: {field: attrs.shipping, template: "FR::Colissimo:{shippingPrice}"}}]\n', { format: 'yaml' }), 'google-shopping');
   const item = merchantItem({ shippingPrice: 590, attrs: {} });

@@ -22,7 +22,7 @@ import {
   type Reason,
 } from '../validate/index.js';
 import type { ChannelFormat, FieldDefinition } from './definition.js';
-import { parseShippingEntry, shippingFromPrice, shippingMarkup, shippingText } from './shipping.js';
+import { parseShippingEntry, shippingFromMinor, shippingMarkup, shippingText } from './shipping.js';
 import { compileSources, compileTemplate, type Getter, type RawValue } from './source.js';
 
 export interface Scratch {
@@ -52,17 +52,20 @@ const NO_REASONS: readonly Reason[] = Object.freeze([]);
 export function compileField(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined): FieldRenderer {
   const get = compileGetter(def);
   const process = compileKind(def, format, priceOf);
-  if (def.kind === 'price' || def.kind === 'shipping') {
+  if (def.kind === 'price') {
     // A price depends on the item (its currency, the price a sale price must stay below): no memo.
     const list = def.list === undefined ? undefined : compileList(def.list, def.kind, format, process);
-    const shipping = def.kind === 'shipping';
     return (item, scratch) => {
-      let v = get(item);
+      const v = get(item);
       if (v === null || v === undefined || v === '') return undefined;
-      // A shipping price alone (minor units) is one entry, for the feed's target country.
-      if (shipping && typeof v === 'number') v = shippingFromPrice(v, item.currency);
       return list === undefined ? process(v, item, scratch) : list(v, item, scratch);
     };
+  }
+  if (def.kind === 'shipping') {
+    // A shipping price alone (minor units) is one entry, not a list to split. The outcome depends
+    // on the item's currency too (a bare amount takes it): the memo compares it as well.
+    const list = def.list === undefined ? undefined : compileList(def.list, def.kind, format, process);
+    return lastValueMemo(get, list === undefined ? process : (v, item, scratch) => (typeof v === 'number' ? process(v, item, scratch) : list(v, item, scratch)), true);
   }
   return lastValueMemo(get, def.list === undefined ? process : compileList(def.list, def.kind, format, process));
 }
@@ -74,20 +77,22 @@ export function compileField(def: FieldDefinition, format: ChannelFormat, priceO
  * entries), and given back for the same input. The same output also lets the item writer's own
  * memo hit on identity. A list's array is shared between items then: nothing downstream mutates it.
  */
-function lastValueMemo(get: Getter, compute: (value: string | number, item: Item, scratch: Scratch) => FieldValue): FieldRenderer {
+function lastValueMemo(get: Getter, compute: (value: string | number, item: Item, scratch: Scratch) => FieldValue, byCurrency = false): FieldRenderer {
   let lastIn: string | number | undefined;
+  let lastCurrency = '';
   let lastOut: FieldValue;
   let lastWarnings: readonly Reason[] = NO_REASONS;
   return (item, scratch) => {
     const v = get(item);
     if (v === null || v === undefined || v === '') return undefined;
-    if (v === lastIn) {
+    if (v === lastIn && (!byCurrency || item.currency === lastCurrency)) {
       for (const w of lastWarnings) scratch.warnings.push(w);
       return lastOut;
     }
     const out = compute(v, item, scratch);
     if (out !== undefined && scratch.reason === null) {
       lastIn = v;
+      lastCurrency = item.currency;
       lastOut = out;
       // The caller empties `warnings` before each field: what is there now is this value's.
       lastWarnings = scratch.warnings.length === 0 ? NO_REASONS : [...scratch.warnings];
@@ -168,7 +173,7 @@ function compileKind(def: FieldDefinition, format: ChannelFormat, priceOf: (name
       const xml = format === 'xml';
       const prefix = def.name.slice(0, def.name.indexOf(':') + 1);
       return (value, item, scratch) => {
-        const e = parseShippingEntry(String(value), item.currency);
+        const e = typeof value === 'number' ? shippingFromMinor(value, item.currency) : parseShippingEntry(value, item.currency);
         if (typeof e === 'string') {
           scratch.reason = e;
           return undefined;

@@ -47,9 +47,12 @@ export function parseShippingEntry(text: string, currency: string): ShippingEntr
   return { country: country.toUpperCase(), region, service, price: formatPrice(r.minor, currency) };
 }
 
-/** The entry of an item that has only a shipping price (minor units). */
-export function shippingFromPrice(minor: number, currency: string): string {
-  return `:::${formatPrice(minor, currency)}`;
+/** The entry of an item that has only a shipping price (minor units): for the feed's target country. */
+export function shippingFromMinor(minor: number, currency: string): ShippingEntry | Reason {
+  if (!CURRENCY_PATTERN.test(currency)) return 'invalid_currency';
+  if (!Number.isSafeInteger(minor)) return 'invalid_price';
+  if (minor < 0) return 'price_not_positive';
+  return { country: '', region: '', service: '', price: formatPrice(minor, currency) };
 }
 
 export function shippingText(e: ShippingEntry): string {

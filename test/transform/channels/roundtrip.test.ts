@@ -17,7 +17,7 @@ import {
   type FeedRecord,
   type Item,
 } from '../../../src/transform/index.js';
-import { parseShippingEntry, shippingFromPrice, shippingText } from '../../../src/transform/channels/shipping.js';
+import { parseShippingEntry, shippingFromMinor, shippingText } from '../../../src/transform/channels/shipping.js';
 import { merchantItem } from './items.js';
 
 const CTX = { catalog: 'c', generatedAt: '2026-01-01T00:00:00.000Z' };
@@ -61,7 +61,11 @@ const itemArb: fc.Arbitrary<Item> = fc
 /** The entries a shipping field must read back as: the valid ones of the item, in the text form. */
 function expectedShipping(item: Item): string[] {
   const raw = item.attrs.shipping;
-  const pieces = raw !== undefined ? raw.split(',') : item.shippingPrice === null ? [] : [shippingFromPrice(item.shippingPrice, item.currency)];
+  if (raw === undefined) {
+    const e = item.shippingPrice === null ? 'none' : shippingFromMinor(item.shippingPrice, item.currency);
+    return typeof e === 'string' ? [] : [shippingText(e)];
+  }
+  const pieces = raw.split(',');
   const out: string[] = [];
   for (const piece of pieces) {
     if (piece.trim() === '') continue;
