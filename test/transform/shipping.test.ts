@@ -65,7 +65,7 @@ test('a Google TSV feed with several entries in one cell; an item with a shippin
   assert.match(r.text, /<g:shipping><g:price>5.90 CHF<\/g:price><\/g:shipping>/);
 
   // The same text or shipping price on consecutive items of two currencies: each gets its own.
-  for (const attrs of [{ shipping: 'FR:::4.95' }, {}]) {
+  for (const attrs of [{ shipping: 'FR:::4.95' }, {}] as Record<string, string>[]) {
     const eur = google.render(merchantItem({ shippingPrice: 495, currency: 'EUR', attrs }));
     const chf = google.render(merchantItem({ shippingPrice: 495, currency: 'CHF', attrs }));
     assert.ok(eur.ok && chf.ok);

@@ -85,9 +85,15 @@ function push(item: GoogleItem, key: string, value: string): void {
  */
 function valueOf(node: XmlNode): string {
   if (node.children.length === 0) return node.text;
-  const part = (name: string) => node.children.find((c) => c.name.endsWith(`:${name}`) || c.name === name)?.text.trim() ?? '';
-  if (node.name.endsWith('shipping')) return [part('country'), part('region') || part('postal_code'), part('service'), part('price')].join(':');
+  if (node.name.endsWith('shipping')) {
+    return [part(node, 'country'), part(node, 'region') || part(node, 'postal_code'), part(node, 'service'), part(node, 'price')].join(':');
+  }
   return node.children.map((c) => c.text.trim()).join(':');
+}
+
+/** A group element's part by local name (a module function: see `first` in attributes.ts). */
+function part(node: XmlNode, name: string): string {
+  return node.children.find((c) => c.name.endsWith(`:${name}`) || c.name === name)?.text.trim() ?? '';
 }
 
 /** The prefix bound to Google's namespace by `xmlns:<prefix>` among these attributes, if any. */
