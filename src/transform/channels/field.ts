@@ -62,10 +62,9 @@ export function compileField(def: FieldDefinition, format: ChannelFormat, priceO
     };
   }
   if (def.kind === 'shipping') {
-    // A shipping price alone (minor units) is one entry, not a list to split. The outcome depends
-    // on the item's currency too (a bare amount takes it): the memo compares it as well.
+    // A shipping price alone (minor units) is one entry, not a list to split.
     const list = def.list === undefined ? undefined : compileList(def.list, def.kind, format, process);
-    return lastValueMemo(get, list === undefined ? process : (v, item, scratch) => (typeof v === 'number' ? process(v, item, scratch) : list(v, item, scratch)), true);
+    return shippingMemo(get, list === undefined ? process : (v, item, scratch) => (typeof v === 'number' ? process(v, item, scratch) : list(v, item, scratch)));
   }
   return lastValueMemo(get, def.list === undefined ? process : compileList(def.list, def.kind, format, process));
 }
@@ -77,25 +76,56 @@ export function compileField(def: FieldDefinition, format: ChannelFormat, priceO
  * entries), and given back for the same input. The same output also lets the item writer's own
  * memo hit on identity. A list's array is shared between items then: nothing downstream mutates it.
  */
-function lastValueMemo(get: Getter, compute: (value: string | number, item: Item, scratch: Scratch) => FieldValue, byCurrency = false): FieldRenderer {
+function lastValueMemo(get: Getter, compute: (value: string | number, item: Item, scratch: Scratch) => FieldValue): FieldRenderer {
   let lastIn: string | number | undefined;
-  let lastCurrency = '';
   let lastOut: FieldValue;
   let lastWarnings: readonly Reason[] = NO_REASONS;
   return (item, scratch) => {
     const v = get(item);
     if (v === null || v === undefined || v === '') return undefined;
-    if (v === lastIn && (!byCurrency || item.currency === lastCurrency)) {
+    if (v === lastIn) {
       for (const w of lastWarnings) scratch.warnings.push(w);
       return lastOut;
     }
     const out = compute(v, item, scratch);
     if (out !== undefined && scratch.reason === null) {
       lastIn = v;
-      lastCurrency = item.currency;
       lastOut = out;
       // The caller empties `warnings` before each field: what is there now is this value's.
       lastWarnings = scratch.warnings.length === 0 ? NO_REASONS : [...scratch.warnings];
+    }
+    return out;
+  };
+}
+
+/** Distinct shipping values kept per currency before the memo starts afresh. */
+const SHIPPING_MEMO_MAX = 1024;
+
+/**
+ * A catalog has a handful of shipping rates, but consecutive offers alternate between them (the
+ * generated one: `FR:::0.00 EUR` and `FR::Relais:3.90 EUR`), so the last-value memo missed and each
+ * item parsed its entries again (~1.5 µs). Outcomes are kept per currency (a bare amount takes the
+ * item's) and value, bounded, with their warnings.
+ */
+function shippingMemo(get: Getter, compute: (value: string | number, item: Item, scratch: Scratch) => FieldValue): FieldRenderer {
+  const byCurrency = new Map<string, Map<string | number, { out: FieldValue; warnings: readonly Reason[] }>>();
+  return (item, scratch) => {
+    const v = get(item);
+    if (v === null || v === undefined || v === '') return undefined;
+    let memo = byCurrency.get(item.currency);
+    if (memo === undefined) {
+      if (byCurrency.size >= 64) byCurrency.clear();
+      byCurrency.set(item.currency, (memo = new Map()));
+    }
+    const known = memo.get(v);
+    if (known !== undefined) {
+      for (const w of known.warnings) scratch.warnings.push(w);
+      return known.out;
+    }
+    const out = compute(v, item, scratch);
+    if (out !== undefined && scratch.reason === null) {
+      if (memo.size >= SHIPPING_MEMO_MAX) memo.clear();
+      memo.set(v, { out, warnings: scratch.warnings.length === 0 ? NO_REASONS : [...scratch.warnings] });
     }
     return out;
   };

@@ -108,6 +108,14 @@ export const GOLDEN_ITEMS: readonly Item[] = [
     condition: 'refurbished',
     gender: 'women',
     shippingPrice: 0,
+    // Google attributes a source feed carries: HTML to strip, a spelling to map, a value out of range.
+    attrs: {
+      custom_label_0: 'Winter <b>sale</b>',
+      identifier_exists: 'FALSE',
+      mobile_link: 'https://m.shop.example/p/sku-3',
+      multipack: '1',
+      excluded_destination: 'Display_ads, YouTube_Shopping',
+    },
   }),
   merchantItem({ oid: 4, id: 'SKU-4', link: 'shop.example/p/sku-4' }),
   merchantItem({ oid: 5, id: 'SKU-5', title: null }),
