@@ -1,5 +1,5 @@
 /**
- * Shipping entries go through: a Google feed loaded as the source keeps every `g:shipping` entry
+ * What a Google feed source carries goes through. Shipping entries: a Google feed loaded as the source keeps every `g:shipping` entry
  * (country, region or postal code, service, price) in the Google XML, Google TSV and Meta feeds it
  * becomes, and an item with only a shipping price gets one entry for the feed's target country.
  * Before, the Google and Meta feeds carried no shipping at all: a Google feed passed through
@@ -34,6 +34,8 @@ test('a Google RSS feed keeps its shipping entries through the Google XML, Googl
     '<g:shipping><g:country>US</g:country><g:region>CA</g:region><g:service>Overnight</g:service><g:price>16.00 USD</g:price></g:shipping>',
     '<g:shipping><g:country>US</g:country><g:service>Standard</g:service><g:price>0.00 USD</g:price></g:shipping>',
   ]);
+  // The source's other Google attributes go through as well (campaign labels).
+  assert.match(tv, /<g:custom_label_0>black-friday<\/g:custom_label_0>/);
   const lint = spawnSync('xmllint', ['--noout', join(out, 'google-shopping.xml')], { encoding: 'utf8' });
   if (lint.error === undefined) assert.equal(lint.status, 0, lint.stderr);
 
@@ -41,6 +43,7 @@ test('a Google RSS feed keeps its shipping entries through the Google XML, Googl
   assert.equal(tsv.find((r) => r.id === 'TV-55')?.shipping, 'US:CA:Overnight:16.00 USD,US::Standard:0.00 USD');
   const meta = parse(readFileSync(join(out, 'meta.csv')), { columns: true }) as Record<string, string>[];
   assert.equal(meta.find((r) => r.id === 'TV-55')?.shipping, 'US:CA:Overnight:16.00 USD,US::Standard:0.00 USD');
+  assert.equal(meta.find((r) => r.id === 'TV-55')?.custom_label_0, 'black-friday');
 
   for (const [file, channel] of [['google-shopping.xml', 'google-shopping'], ['google-shopping.tsv', 'google-shopping-tsv'], ['meta.csv', 'meta']] as const) {
     const v = await cli(['validate', join(out, file), '--channel', channel, '--json']);
