@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   FEEDMILL_SOURCE_NOT_FOUND: 'the source file or URL does not exist',
   FEEDMILL_SOURCE_FETCH_FAILED: 'fetching the source URL failed',
   FEEDMILL_SOURCE_EMPTY: 'the source holds no bytes',
+  FEEDMILL_SOURCE_STORE_FAILED: 'storing an uploaded or downloaded catalog file in the data dir failed (disk full, permissions)',
   FEEDMILL_ARCHIVE_CORRUPT: 'a gzip or zip container is damaged or truncated',
   FEEDMILL_ARCHIVE_AMBIGUOUS: 'a zip archive holds several candidate catalog files',
   FEEDMILL_ARCHIVE_NO_CATALOG: 'a zip archive holds no catalog file',

@@ -11,6 +11,7 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir } from '../emit/publish/index.js';
 import { FeedmillError, isFeedmillError } from '../errors.js';
+import { isFileSystemError, sourceStoreError } from '../source-store-error.js';
 import { SNIFF_BYTES, sniffUpload, type UploadKind } from './upload-sniff.js';
 
 export interface StoredUpload {
@@ -54,10 +55,15 @@ export function declaredLength(req: IncomingMessage): number | undefined {
 export async function receiveUpload(req: IncomingMessage, options: ReceiveOptions): Promise<StoredUpload> {
   checkUploadHeaders(req, options.maxBytes);
   const gzipEncoded = (req.headers['content-encoding'] ?? '').trim().toLowerCase() === 'gzip';
-  await mkdir(options.dir, { recursive: true });
   const id = `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(6).toString('hex')}`;
   const temp = join(options.dir, `.upload-${id}.part`);
-  const file = await open(temp, 'wx', 0o640);
+  let file: FileHandle;
+  try {
+    await mkdir(options.dir, { recursive: true });
+    file = await open(temp, 'wx', 0o640);
+  } catch (err) {
+    throw isFileSystemError(err) ? sourceStoreError(err, options.dir, 'the upload') : err;
+  }
   let closed = false;
   try {
     let bytes = 0;
@@ -115,6 +121,7 @@ export async function receiveUpload(req: IncomingMessage, options: ReceiveOption
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
       throw incomplete(undefined, declaredLength(req), err);
     }
+    if (isFileSystemError(err)) throw sourceStoreError(err, options.dir, 'the upload');
     throw new FeedmillError('FEEDMILL_INTERNAL', `storing the upload failed: ${(err as Error).message}`, { errno: code ?? null }, { cause: err });
   }
 }

@@ -17,6 +17,7 @@ import { dataPaths } from '../config.js';
 import { FeedmillError, isFeedmillError } from '../errors.js';
 import { charsetOf } from '../ingest/index.js';
 import { assertName } from '../names.js';
+import { isFileSystemError, sourceStoreError } from '../source-store-error.js';
 import type { FetchState } from './fetch-state.js';
 
 export interface FetchParams {
@@ -57,7 +58,9 @@ export async function fetchSource(params: FetchParams, deps: FetchDeps): Promise
   const authorization = basicAuthorization(url);
   const timeoutMs = params.timeoutMs ?? 60_000;
   const dir = join(dataPaths(config).sources, params.catalog);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+    throw isFileSystemError(e) ? sourceStoreError(e, dir, 'the downloaded catalog') : e;
+  });
   const prev = state.get(params.catalog);
   const usable = prev !== undefined && prev.url === params.url && existsSync(prev.path) ? prev : undefined;
   const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
@@ -137,6 +140,8 @@ export async function fetchSource(params: FetchParams, deps: FetchDeps): Promise
       throw new FeedmillError('FEEDMILL_REMOTE_UNAVAILABLE', `${where} sent nothing for ${timeoutMs} ms`, { url: where, reason: 'timeout', timeoutMs }, { retryable: true, cause: err });
     }
     if (isFeedmillError(err)) throw err;
+    // The disk, not the shop: retrying the download would not help.
+    if (isFileSystemError(err)) throw sourceStoreError(err, dir, 'the downloaded catalog');
     const code = networkCode(err);
     throw new FeedmillError(
       'FEEDMILL_REMOTE_UNAVAILABLE',

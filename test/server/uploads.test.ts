@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { dataPaths } from '../../src/config.js';
@@ -196,4 +196,16 @@ test('uploads beyond the concurrency cap get 503 with Retry-After', async (t) =>
   const done = new Promise<number>((resolve) => slow.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); }));
   slow.end(CSV.slice(10));
   assert.equal(await done, 202);
+});
+
+test('an upload the data dir cannot store answers 507 FEEDMILL_SOURCE_STORE_FAILED, and no task is queued', async (t) => {
+  const s = await setup(t);
+  // A file where the catalog's sources folder should be, as a full or read-only data disk would fail.
+  const dir = join(dataPaths(s.env.config).sources, 'acme');
+  mkdirSync(join(dir, '..'), { recursive: true });
+  writeFileSync(dir, '');
+  const r = await call(s.url, '/api/v1/catalogs/acme/source', { method: 'PUT', token: s.upload, body: CSV });
+  assert.equal(r.status, 507);
+  assert.equal(errorCode(r), 'FEEDMILL_SOURCE_STORE_FAILED');
+  assert.deepEqual(await s.store.list({}), []);
 });

@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataPaths } from '../../src/config.js';
 import { FeedmillError } from '../../src/errors.js';
 import { FetchState, fetchSource, type FetchParams } from '../../src/tasks/index.js';
+import { isFileSystemError, sourceStoreError } from '../../src/source-store-error.js';
 import { tempApp } from './helpers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -168,4 +169,19 @@ test('fetch: an abort in the middle of the body leaves no file behind', async (t
     (e: unknown) => e === reason,
   );
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('fetch: a data dir that cannot store the file fails as the disk, not as the shop, and is not retried', async (t) => {
+  const { run, dir } = setup(t);
+  const srv = await serve((_req, res) => res.writeHead(200).end('id,title,price\n1,a,1\n'));
+  t.after(() => srv.close());
+  // A file where the catalog's sources folder should be: mkdir fails, as a full or read-only disk would.
+  mkdirSync(join(dir, '..'), { recursive: true });
+  writeFileSync(dir, '');
+  await rejectsWith(run({ url: `${srv.url}/feed.csv` }), 'FEEDMILL_SOURCE_STORE_FAILED', { errno: 'EEXIST', op: 'mkdir', dir }, false);
+  // What a full disk says.
+  const full = sourceStoreError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' }), dir, 'the downloaded catalog');
+  assert.match(full.message, /\(ENOSPC\): the data disk is full/);
+  // A socket's error is no disk error.
+  assert.equal(isFileSystemError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' })), false);
 });
