@@ -62,6 +62,15 @@ test('a Google TSV feed with several entries in one cell; an item with a shippin
   const xml = readFileSync(join(out, 'google-shopping.xml'), 'utf8');
   assert.match(xml, /<g:shipping><g:country>FR<\/g:country><g:service>Standard<\/g:service><g:price>4.95 EUR<\/g:price><\/g:shipping>\n {2}<g:shipping><g:country>BE<\/g:country><g:service>Standard<\/g:service><g:price>6.95 EUR<\/g:price><\/g:shipping>/);
 
+  // A shop's own CSV in Google's text form: the country and service stay with the price.
+  writeFileSync(env.path('shop.csv'), 'id,title,description,price,availability,link,image_link,brand,shipping\nS1,Mug,Blue mug,9.90,in stock,https://s.example/s1,https://s.example/s1.jpg,Acme,"BE:::7.50 EUR,FR::Relais:3.90 EUR"\n');
+  const shop = await cli(['run', env.path('shop.csv'), '--profile', 'generic', '--catalog', 'shop', '--channels', 'google-shopping', '--out', env.path('shop-out'), ...dirs]);
+  assert.equal(shop.code, 0, shop.stdout + shop.stderr);
+  assert.match(
+    readFileSync(join(env.path('shop-out'), 'google-shopping.xml'), 'utf8'),
+    /<g:shipping><g:country>BE<\/g:country><g:price>7.50 EUR<\/g:price><\/g:shipping>\n {2}<g:shipping><g:country>FR<\/g:country><g:service>Relais<\/g:service><g:price>3.90 EUR<\/g:price><\/g:shipping>/,
+  );
+
   const google = compileChannel(loadChannel('google-shopping'));
   const r = google.render(merchantItem({ shippingPrice: 590, currency: 'CHF', attrs: {} }));
   assert.ok(r.ok);

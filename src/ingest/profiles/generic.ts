@@ -146,6 +146,10 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
         const v = fields[e.index];
         if (v !== undefined && v !== '') (attrs ??= {})[e.name] = v;
       }
+      // Google's text form (`BE:::7.50 EUR`, several entries comma-separated) says where the price
+      // applies: kept whole for the channels that write it, beside the price alone.
+      const shippingCell = at(fields, index.shipping);
+      if (shippingCell !== undefined && shippingCell.includes(':')) (attrs ??= {}).shipping = shippingCell;
       const product: ProductInput = {
         title,
         description,
