@@ -33,9 +33,13 @@ const ALIASES: Record<string, TextEncodingName> = {
   macintosh: 'macintosh', mac: 'macintosh', macroman: 'macintosh', 'mac-roman': 'macintosh', 'x-mac-roman': 'macintosh',
 };
 
+/** The alias table's key for an encoding name: ISO_8859-15, ISO8859-15 and iso-8859-15 are all written in the wild. */
+function aliasKey(name: string): string {
+  return name.trim().toLowerCase().replace(/_/g, '-').replace(/^iso-?8859-?/, 'iso-8859-');
+}
+
 export function normalizeEncoding(name: string): TextEncodingName {
-  // ISO_8859-15, ISO8859-15 and iso-8859-15 are all written in the wild.
-  const e = ALIASES[name.trim().toLowerCase().replace(/_/g, '-').replace(/^iso-?8859-?/, 'iso-8859-')];
+  const e = ALIASES[aliasKey(name)];
   if (e === undefined) {
     throw new FeedmillError('FEEDMILL_ENCODING_INVALID', `encoding ${JSON.stringify(name)} is not supported; use utf-8, utf-16le, utf-16be, windows-1252, iso-8859-15, macintosh, iso-8859-2, windows-1250 or windows-1251`, {
       encoding: name,
@@ -91,7 +95,7 @@ export function charsetOf(contentType: string | null | undefined): string | unde
  */
 export function singleByteHint(name: string | undefined): SingleByteEncoding | undefined {
   if (name === undefined) return undefined;
-  const key = name.trim().toLowerCase().replace(/_/g, '-').replace(/^iso-?8859-?/, 'iso-8859-');
+  const key = aliasKey(name);
   const e = ALIASES[key];
   // us-ascii is an alias of Windows-1252 for declared XML; as a server default it says nothing.
   return e !== undefined && isSingleByte(e) && key !== 'us-ascii' && key !== 'ascii' ? e : undefined;
