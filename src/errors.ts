@@ -46,7 +46,7 @@ export const ERROR_CODES = {
   FEEDMILL_CATALOG_EXISTS: 'a catalog of that name exists already',
   FEEDMILL_CATALOG_NO_VERSION: 'the catalog has no published version yet',
   FEEDMILL_STAGING_MISSING: 'the staging database of the current version is gone (RAM disk cleared)',
-  FEEDMILL_STAGING_FAILED: 'writing the staging database failed',
+  FEEDMILL_STAGING_FAILED: 'writing the staging database or feed parts failed (RAM disk full?)',
   // transform / channels / rules
   FEEDMILL_CHANNEL_UNKNOWN: 'no such channel definition in feeds/',
   FEEDMILL_CHANNEL_INVALID: 'a channel definition file is malformed',

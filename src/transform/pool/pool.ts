@@ -116,9 +116,22 @@ export class TransformPool {
   }
 }
 
-function crashError(task: TransformTask, error: unknown): FeedmillError {
+/** Errno a worker's file-system error names first in its message (its `code` does not cross the thread). */
+const FULL_DISK = /^(ENOSPC|EDQUOT): /;
+
+export function crashError(task: TransformTask, error: unknown): FeedmillError {
   const e = error as { message?: unknown; code?: unknown; name?: unknown } | null;
   const message = typeof e?.message === 'string' ? e.message : String(error);
+  const full = FULL_DISK.exec(message)?.[1];
+  if (full !== undefined) {
+    // Not a crash: the parts fill the staging dir (the RAM disk) beside the staging databases.
+    return new FeedmillError(
+      'FEEDMILL_STAGING_FAILED',
+      `writing the feed parts of offers ${task.range.lo}-${task.range.hi} failed (${full}): the staging dir is full; make its tmpfs larger or free it (feedmill doctor). The export was failed and no feed was published`,
+      { range: task.range.index, lo: task.range.lo, hi: task.range.hi, errno: full, dir: task.partsDir, reason: message },
+      { cause: error },
+    );
+  }
   return new FeedmillError(
     'FEEDMILL_TRANSFORM_WORKER_CRASHED',
     `a transform worker died on offers ${task.range.lo}-${task.range.hi} (${message}); the export was failed and no feed was published`,

@@ -102,7 +102,7 @@ test('each thread runs its ranges in feed order, at most one more than the worke
   }
 });
 
-for (const mode of ['throw', 'exit', 'oom'] as const) {
+for (const mode of ['throw', 'exit', 'oom', 'enospc'] as const) {
   test(`a worker that dies (${mode}) fails the export with a coded error and leaves the old feed`, async (t) => {
     const root = tempRoot(t);
     const config = testConfig(root, { transformWorkers: 2 });
@@ -118,7 +118,9 @@ for (const mode of ['throw', 'exit', 'oom'] as const) {
       resourceLimits: mode === 'oom' ? { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } : undefined,
     });
     t.after(() => pool.close());
-    await assert.rejects(exportCatalog({ ...opts, pool }), hasCode('FEEDMILL_TRANSFORM_WORKER_CRASHED', { range: 5 }));
+    // A full RAM disk is no crash: it says so, and what to do.
+    const expected = mode === 'enospc' ? hasCode('FEEDMILL_STAGING_FAILED', { range: 5, errno: 'ENOSPC' }) : hasCode('FEEDMILL_TRANSFORM_WORKER_CRASHED', { range: 5 });
+    await assert.rejects(exportCatalog({ ...opts, pool }), expected);
     assert.deepEqual(readFileSync(good.feeds[0]?.path ?? assert.fail()), before);
     assert.deepEqual(readdirSync(dataPaths(config).parts), []);
     const feeds = join(dataPaths(config).feeds, 'acme');
