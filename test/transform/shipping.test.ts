@@ -85,6 +85,17 @@ test('a Google TSV feed with several entries in one cell; an item with a shippin
     assert.match(chf.text, /<g:price>4.95 CHF<\/g:price><\/g:shipping>/);
   }
 
+  // identifier_exists for items with neither GTIN nor MPN, by the rule docs/rules.md shows.
+  const noIds = compileRules(
+    parseRuleSet('all:\n  - when: { all: [{ field: gtin, empty: true }, { field: mpn, empty: true }] }\n    set: { field: attrs.identifier_exists, value: "no" }\n', { format: 'yaml' }),
+    'google-shopping',
+  );
+  const custom = merchantItem({ gtin: null, mpn: null, attrs: {} });
+  const branded = merchantItem({ attrs: {} });
+  assert.equal(noIds.apply(custom) && noIds.apply(branded), true);
+  assert.match((google.render(custom) as { text: string }).text, /<g:identifier_exists>no<\/g:identifier_exists>/);
+  assert.doesNotMatch((google.render(branded) as { text: string }).text, /identifier_exists/);
+
   // A country and a service for that price, by the rule docs/channels.md shows.
   const rules = compileRules(parseRuleSet('channels:\n  google-shopping: [{set: {field: attrs.shipping, template: "FR::Colissimo:{shippingPrice}"}}]\n', { format: 'yaml' }), 'google-shopping');
   const item = merchantItem({ shippingPrice: 590, attrs: {} });
