@@ -65,6 +65,24 @@ export interface OfferInput {
   attrs?: Readonly<Record<string, string>> | undefined;
 }
 
+/**
+ * A comma that starts another entry of Google's shipping text form (`BE:::7.50 EUR,FR::Relais:3.90
+ * EUR`): a country code or nothing, then `:`. A decimal comma (`FR:::4,95 EUR`) starts none.
+ */
+const SHIPPING_ENTRY_START = /,(?=\s*(?:[A-Za-z]{2})?\s*:)/;
+
+/** The entries of a shipping value in Google's text form (`country:region:service:price`). */
+export function shippingEntries(text: string): string[] {
+  return text.split(SHIPPING_ENTRY_START);
+}
+
+/** The price of a shipping value: its first entry's, or the value itself when it is a bare amount. */
+export function firstShippingPrice(text: string): string {
+  const first = shippingEntries(text)[0] ?? text;
+  const colon = first.lastIndexOf(':');
+  return colon < 0 ? text : first.slice(colon + 1);
+}
+
 /** Where a record came from: a CSV line or an XML element path, and its byte offset. */
 export interface RecordLocation {
   /** 1-based physical line where the record starts (CSV and XML). */

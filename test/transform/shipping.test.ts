@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { compileChannel, loadChannel, parseChannelDefinition } from '../../src/transform/index.js';
 import { compileRules, parseRuleSet } from '../../src/transform/rules/index.js';
+import { firstShippingPrice, shippingEntries } from '../../src/model.js';
 import { cli } from '../helpers/cli.js';
 import { testEnv } from '../helpers/env.js';
 import { merchantItem } from './channels/items.js';
@@ -103,6 +104,17 @@ test('a Google TSV feed with several entries in one cell; an item with a shippin
   const ruled = google.render(item);
   assert.ok(ruled.ok);
   assert.match(ruled.text, /<g:shipping><g:country>FR<\/g:country><g:service>Colissimo<\/g:service><g:price>5.90 EUR<\/g:price><\/g:shipping>/);
+});
+
+test('entries split where a new one starts: a decimal comma stays in its price; an offer takes the first entry\'s price', () => {
+  assert.deepEqual(shippingEntries('FR:::4,95 EUR,BE:::7.50 EUR, :::0 EUR'), ['FR:::4,95 EUR', 'BE:::7.50 EUR', ' :::0 EUR']);
+  assert.equal(firstShippingPrice('BE:::7.50 EUR,FR::Relais:3.90 EUR'), '7.50 EUR');
+  assert.equal(firstShippingPrice('4,95'), '4,95');
+  const google = compileChannel(loadChannel('google-shopping'));
+  const r = google.render(merchantItem({ attrs: { shipping: 'FR:::4,95 EUR,BE:::7,50' } }));
+  assert.ok(r.ok);
+  assert.deepEqual(r.warnings, []);
+  assert.match(r.text, /<g:country>FR<\/g:country><g:price>4.95 EUR<\/g:price><\/g:shipping>\n {2}<g:shipping><g:country>BE<\/g:country><g:price>7.50 EUR<\/g:price>/);
 });
 
 test('shipping entries: bad ones are dropped with their reason, the rest stand; validate finds bad entries in a feed', async (t) => {

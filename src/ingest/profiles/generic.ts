@@ -3,7 +3,7 @@
  * common aliases merchants use. Unknown columns are kept as attributes for rules and channels.
  */
 import { FeedmillError } from '../../errors.js';
-import type { OfferInput, ProductInput, RecordLocation } from '../../model.js';
+import { firstShippingPrice, type OfferInput, type ProductInput, type RecordLocation } from '../../model.js';
 import { FieldReader, headerKey, type FieldProblem } from '../fields.js';
 import type { CsvMapper, Profile, ProfileContext, ProfileSink } from '../profile.js';
 import { rejectRecord } from './common.js';
@@ -127,7 +127,7 @@ function csv(header: readonly string[], ctx: ProfileContext): CsvMapper {
       const currency = r.currency('currency', at(fields, index.currency)) ?? ctx.defaultCurrency;
       const price = r.price('price', at(fields, index.price), currency, true);
       const sale = r.price('sale_price', at(fields, index.salePrice), price?.currency ?? currency, false);
-      const shipping = r.price('shipping', shippingPrice(at(fields, index.shipping)), price?.currency ?? currency, false);
+      const shipping = r.price('shipping', shippingOf(at(fields, index.shipping)), price?.currency ?? currency, false);
       const quantity = r.int('quantity', at(fields, index.quantity));
       const availability = r.availability('availability', at(fields, index.availability));
       const link = r.url('link', at(fields, index.link));
@@ -223,9 +223,7 @@ function safeLayout(header: readonly string[]): Partial<Layout> {
   }
 }
 
-/** Google's shipping attribute is `country:region:service:price`; the price is the last part. */
-function shippingPrice(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const colon = value.lastIndexOf(':');
-  return colon === -1 ? value : value.slice(colon + 1);
+/** A shipping cell: a bare amount, or Google's text form, whose first entry's price is the offer's. */
+function shippingOf(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : firstShippingPrice(value);
 }

@@ -7,6 +7,7 @@
  * sets `scratch.reason` when the value was present but invalid (undefined + no reason = missing),
  * and pushes to `scratch.warnings` when it changed a valid value (truncation, dropped list entries).
  */
+import { shippingEntries } from '../../model.js';
 import { CURRENCY_PATTERN } from '../../money.js';
 import type { Item } from '../item.js';
 import {
@@ -143,9 +144,11 @@ function compileList(
   // A URL holding the join character would split in two when read back: percent-encode it, which
   // leaves the URL pointing at the same resource.
   const joinEncoded = kind === 'url' ? encodeURIComponent(join) : undefined;
+  // Shipping entries are split where a new entry starts, so that a decimal comma stays in its price.
+  const entries = kind === 'shipping' && split === ',' ? shippingEntries : (s: string) => s.split(split);
   return (v, item, scratch) => {
     const out: string[] = [];
-    for (const entry of String(v).split(split)) {
+    for (const entry of entries(String(v))) {
       const trimmed = entry.trim();
       if (trimmed === '') continue;
       if (out.length === max) {

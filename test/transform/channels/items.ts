@@ -95,7 +95,7 @@ export const GOLDEN_ITEMS: readonly Item[] = [
     color: 'Noir élégant',
     // As a Google feed gives them: a lower-case country, a postal-code range, a bare amount (the
     // item's currency), a part to escape; another currency and a malformed entry are dropped.
-    attrs: { shipping: 'fr::Colissimo & Co:4.95 EUR,US:02*:Ground:12.00,DE:::9.00 USD,free shipping' },
+    attrs: { shipping: 'fr::Colissimo & Co:4.95 EUR,US:02*:Ground:12.00,DE:::9.00 USD,BE:free shipping' },
   }),
   merchantItem({
     oid: 3,

@@ -18,6 +18,7 @@ import {
   type Item,
 } from '../../../src/transform/index.js';
 import { parseShippingEntry, shippingFromMinor, shippingText } from '../../../src/transform/channels/shipping.js';
+import { shippingEntries } from '../../../src/model.js';
 import { merchantItem } from './items.js';
 
 const CTX = { catalog: 'c', generatedAt: '2026-01-01T00:00:00.000Z' };
@@ -65,7 +66,7 @@ function expectedShipping(item: Item): string[] {
     const e = item.shippingPrice === null ? 'none' : shippingFromMinor(item.shippingPrice, item.currency);
     return typeof e === 'string' ? [] : [shippingText(e)];
   }
-  const pieces = raw.split(',');
+  const pieces = shippingEntries(raw);
   const out: string[] = [];
   for (const piece of pieces) {
     if (piece.trim() === '') continue;

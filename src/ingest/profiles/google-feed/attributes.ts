@@ -3,7 +3,7 @@
  * Atom with the `g:` namespace) and the TSV readers, which both first gather each item as
  * attribute name → values (an attribute may repeat: additional_image_link, shipping, product_type).
  */
-import type { OfferInput, ProductInput } from '../../../model.js';
+import { firstShippingPrice, type OfferInput, type ProductInput } from '../../../model.js';
 import type { FieldProblem, FieldReader } from '../../fields.js';
 
 export type GoogleItem = Map<string, string[]>;
@@ -44,7 +44,7 @@ export function mapGoogleItem(item: GoogleItem, r: FieldReader, defaultCurrency:
   const price = r.price('price', first(item, 'price'), defaultCurrency, true);
   const sale = r.price('sale_price', first(item, 'sale_price'), price?.currency ?? defaultCurrency, false);
   const shippingValues = item.get('shipping') ?? [];
-  const shipping = r.price('shipping', shippingValues.length > 0 ? shippingPriceText(shippingValues[0] as string) : undefined, price?.currency ?? defaultCurrency, false);
+  const shipping = r.price('shipping', shippingValues.length > 0 ? firstShippingPrice(shippingValues[0] as string) : undefined, price?.currency ?? defaultCurrency, false);
   const link = r.url('link', first(item, 'link'));
   const image = r.url('image_link', first(item, 'image_link'));
   const additional: string[] = [];
@@ -105,13 +105,4 @@ export function mapGoogleItem(item: GoogleItem, r: FieldReader, defaultCurrency:
  */
 function first(item: GoogleItem, key: string): string | undefined {
   return item.get(key)?.[0];
-}
-
-/**
- * The price of one shipping value: `country:region:service:price` in the text form (`US:CA:Overnight:16.00 USD`,
- * `FR:::0 EUR`); the XML form is flattened to the same text by the XML reader.
- */
-export function shippingPriceText(value: string): string {
-  const colon = value.lastIndexOf(':');
-  return colon < 0 ? value : value.slice(colon + 1);
 }
