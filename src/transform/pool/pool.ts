@@ -119,7 +119,7 @@ export class TransformPool {
 /** Errno a worker's file-system error names first in its message (its `code` does not cross the thread). */
 const FULL_DISK = /^(ENOSPC|EDQUOT): /;
 
-export function crashError(task: TransformTask, error: unknown): FeedmillError {
+function crashError(task: TransformTask, error: unknown): FeedmillError {
   const e = error as { message?: unknown; code?: unknown; name?: unknown } | null;
   const message = typeof e?.message === 'string' ? e.message : String(error);
   const full = FULL_DISK.exec(message)?.[1];
