@@ -72,6 +72,15 @@ test('a Google TSV feed with several entries in one cell; an item with a shippin
     /<g:shipping><g:country>BE<\/g:country><g:price>7.50 EUR<\/g:price><\/g:shipping>\n {2}<g:shipping><g:country>FR<\/g:country><g:service>Relais<\/g:service><g:price>3.90 EUR<\/g:price><\/g:shipping>/,
   );
 
+  // Google's sub-attribute header: the cells hold only the parts it names, in its order.
+  writeFileSync(env.path('sub.tsv'), 'id\ttitle\tdescription\tlink\timage_link\tavailability\tprice\tbrand\tshipping(country:service:price)\nT1\tLamp\tDesk lamp\thttps://s.example/t1\thttps://s.example/t1.jpg\tin stock\t25.00 EUR\tAcme\tFR:Standard:4.95 EUR,BE:Express:9.90 EUR\n');
+  const sub = await cli(['run', env.path('sub.tsv'), '--catalog', 'sub', '--channels', 'google-shopping', '--out', env.path('sub-out'), ...dirs]);
+  assert.equal(sub.code, 0, sub.stdout + sub.stderr);
+  assert.match(
+    readFileSync(join(env.path('sub-out'), 'google-shopping.xml'), 'utf8'),
+    /<g:shipping><g:country>FR<\/g:country><g:service>Standard<\/g:service><g:price>4.95 EUR<\/g:price><\/g:shipping>\n {2}<g:shipping><g:country>BE<\/g:country><g:service>Express<\/g:service><g:price>9.90 EUR<\/g:price><\/g:shipping>/,
+  );
+
   const google = compileChannel(loadChannel('google-shopping'));
   const r = google.render(merchantItem({ shippingPrice: 590, currency: 'CHF', attrs: {} }));
   assert.ok(r.ok);
