@@ -76,6 +76,15 @@ export function shippingEntries(text: string): string[] {
   return text.split(SHIPPING_ENTRY_START);
 }
 
+/**
+ * The text form of a shipping entry given by part (Google's XML sub-elements, a TSV header's
+ * sub-attributes): local name → value. A region or a postal code share the second slot.
+ */
+export function shippingFromParts(parts: ReadonlyMap<string, string>): string {
+  const region = parts.get('region') || parts.get('postal_code') || '';
+  return `${parts.get('country') ?? ''}:${region}:${parts.get('service') ?? ''}:${parts.get('price') ?? ''}`;
+}
+
 /** The price of a shipping value: its first entry's, or the value itself when it is a bare amount. */
 export function firstShippingPrice(text: string): string {
   const first = shippingEntries(text)[0] ?? text;

@@ -74,12 +74,6 @@ export function shippingMarkup(e: ShippingEntry, prefix: string): string {
   return `${out}<${prefix}price>${e.price}</${prefix}price>`;
 }
 
-/** The sub-elements of a `shipping` element read back from a feed, in the text form. */
-export function shippingTextOf(parts: ReadonlyMap<string, string>): string {
-  const region = parts.get('region') ?? parts.get('postal_code') ?? '';
-  return `${parts.get('country') ?? ''}:${region}:${parts.get('service') ?? ''}:${parts.get('price') ?? ''}`;
-}
-
 /** An entry as written in a feed (`feedmill validate`): the text form with a price and its currency. */
 export function checkShippingText(value: string): Reason | null {
   const parts = value.split(':');

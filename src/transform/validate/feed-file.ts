@@ -15,7 +15,7 @@ import sax from 'sax';
 import { parse as csvParse } from 'csv-parse';
 import { FeedmillError } from '../../errors.js';
 import type { CompiledChannel, FeedRecord } from '../channels/index.js';
-import { shippingTextOf } from '../channels/shipping.js';
+import { shippingFromParts } from '../../model.js';
 import { QualityCounter, type QualitySnapshot } from '../quality-report.js';
 import { DuplicateIdChecker } from './duplicate-ids.js';
 
@@ -130,7 +130,7 @@ async function* readXml(bytes: Readable, channel: CompiledChannel): AsyncGenerat
       sub = undefined;
     } else if (record !== undefined && depth === itemDepth + 1 && child === name) {
       // A grouped element reads as the text form its channel field checks: country:region:service:price.
-      const value = parts.size === 0 ? text.trim() : shippingFields.has(name) ? shippingTextOf(parts) : [...parts.values()].join(':');
+      const value = parts.size === 0 ? text.trim() : shippingFields.has(name) ? shippingFromParts(parts) : [...parts.values()].join(':');
       const list = record.get(name);
       if (list === undefined) record.set(name, [value]);
       else list.push(value);

@@ -4,7 +4,7 @@
  * for `additional_image_link` and `shipping`, several values in one cell separated by commas.
  */
 import { FeedmillError } from '../../../errors.js';
-import { shippingEntries, type RecordLocation } from '../../../model.js';
+import { shippingEntries, shippingFromParts, type RecordLocation } from '../../../model.js';
 import { FieldReader, headerKey } from '../../fields.js';
 import type { CsvMapper, ProfileContext, ProfileSink } from '../../profile.js';
 import { rejectRecord } from '../common.js';
@@ -33,11 +33,7 @@ function fullShippingEntry(entry: string, names: readonly string[]): string {
   const values = entry.split(':');
   // Another count of parts is left as written: the channel drops it with its reason.
   if (values.length !== names.length) return entry;
-  return `${subPart(values, names, 'country')}:${subPart(values, names, 'region') || subPart(values, names, 'postal_code')}:${subPart(values, names, 'service')}:${subPart(values, names, 'price')}`;
-}
-
-function subPart(values: readonly string[], names: readonly string[], name: string): string {
-  return values[names.indexOf(name)]?.trim() ?? '';
+  return shippingFromParts(new Map(names.map((name, i) => [name, (values[i] as string).trim()])));
 }
 
 export class GoogleTsvMapper implements CsvMapper {

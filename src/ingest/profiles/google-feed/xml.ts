@@ -6,8 +6,7 @@
  * `g` is assumed, as every published example writes it. Unprefixed `title`, `link` and `description`
  * (RSS) or `title`, `link href`, `summary`/`content` (Atom) stand in when the `g:` form is absent.
  */
-import type { RecordLocation } from '../../../model.js';
-import { REJECT_RAW_MAX } from '../../../model.js';
+import { REJECT_RAW_MAX, shippingFromParts, type RecordLocation } from '../../../model.js';
 import { FieldReader } from '../../fields.js';
 import type { ProfileContext, ProfileSink, XmlMapper, XmlNode } from '../../profile.js';
 import { locationOf } from '../common.js';
@@ -86,14 +85,11 @@ function push(item: GoogleItem, key: string, value: string): void {
 function valueOf(node: XmlNode): string {
   if (node.children.length === 0) return node.text;
   if (node.name.endsWith('shipping')) {
-    return [part(node, 'country'), part(node, 'region') || part(node, 'postal_code'), part(node, 'service'), part(node, 'price')].join(':');
+    const parts = new Map<string, string>();
+    for (const c of node.children) parts.set(c.name.slice(c.name.indexOf(':') + 1), c.text.trim());
+    return shippingFromParts(parts);
   }
   return node.children.map((c) => c.text.trim()).join(':');
-}
-
-/** A group element's part by local name (a module function: see `first` in attributes.ts). */
-function part(node: XmlNode, name: string): string {
-  return node.children.find((c) => c.name.endsWith(`:${name}`) || c.name === name)?.text.trim() ?? '';
 }
 
 /** The prefix bound to Google's namespace by `xmlns:<prefix>` among these attributes, if any. */
