@@ -73,7 +73,8 @@ const SHIPPING_ENTRY_START = /,(?=\s*(?:[A-Za-z]{2})?\s*:)/;
 
 /** The entries of a shipping value in Google's text form (`country:region:service:price`). */
 export function shippingEntries(text: string): string[] {
-  return text.split(SHIPPING_ENTRY_START);
+  // Most values hold one entry: no comma, no regular expression to run.
+  return text.includes(',') ? text.split(SHIPPING_ENTRY_START) : [text];
 }
 
 /**

@@ -1,9 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ingestFile } from '../../../src/ingest/index.js';
 import { googleFeedProfile } from '../../../src/ingest/profiles/google-feed/index.js';
 import { isFeedmillError } from '../../../src/errors.js';
 import { FIXTURES, offer, rejects, runCsv, runXml } from './helpers.js';
+import { testEnv } from '../../helpers/env.js';
+import { stagedRows } from '../../helpers/staging.js';
 
 const DIR = join(FIXTURES, 'google-feed');
 
@@ -140,4 +144,29 @@ test('shape errors are coded', () => {
     () => googleFeedProfile.csv?.(['sku', 'title'], ctx),
     (e: unknown) => isFeedmillError(e, 'FEEDMILL_PROFILE_MISMATCH') && JSON.stringify(e.details.missing) === '["id","price"]',
   );
+});
+
+test('a CSV with Google attribute names and a currency column: auto picks google-feed, and the column is the currency of bare prices', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  // Google names but for `currency`, as shop exports write them; 10 of 11 columns are Google's.
+  const csv = [
+    'id,title,description,link,image_link,price,currency,availability,brand,shipping,custom_label_0,custom_label_0',
+    'U1,Shirt,Cotton,https://s.example/u1,https://s.example/u1.jpg,12.50,USD,in stock,Acme,US:::4.00 USD,summer,',
+    'U2,Cap,Wool,https://s.example/u2,https://s.example/u2.jpg,9.90 EUR,USD,in stock,Acme,,,sale',
+    'U3,Scarf,Silk,https://s.example/u3,https://s.example/u3.jpg,30,,in stock,Acme,,a,b',
+    'U4,Belt,Leather,https://s.example/u4,https://s.example/u4.jpg,15,dollars,in stock,Acme,,,',
+    '',
+  ].join('\n');
+  writeFileSync(env.path('google-names.csv'), csv);
+  const r = await ingestFile({ config: env.config, db: env.db, catalog: 'shop', source: env.path('google-names.csv'), createCatalog: true, currency: 'EUR' });
+  assert.equal(r.profile, 'google-feed');
+  assert.deepEqual(r.rejectsByCode, { RECORD_BAD_CURRENCY: 1 } as never);
+  assert.deepEqual(stagedRows(env, 'SELECT offer_id, price, currency, shipping_price, attrs FROM offers ORDER BY oid'), [
+    { offer_id: 'U1', price: 1250, currency: 'USD', shipping_price: 400, attrs: '{"shipping":"US:::4.00 USD","custom_label_0":"summer"}' },
+    // The price's own currency wins over the column, as over the catalog's default.
+    { offer_id: 'U2', price: 990, currency: 'EUR', shipping_price: null, attrs: '{"custom_label_0":"sale"}' },
+    { offer_id: 'U3', price: 3000, currency: 'EUR', shipping_price: null, attrs: '{"custom_label_0":"a,b"}' },
+  ]);
+  assert.deepEqual(stagedRows(env, 'SELECT line, field, code FROM rejects'), [{ line: 5, field: 'currency', code: 'RECORD_BAD_CURRENCY' }]);
 });

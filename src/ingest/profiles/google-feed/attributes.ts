@@ -6,7 +6,55 @@
 import { firstShippingPrice, type OfferInput, type ProductInput } from '../../../model.js';
 import type { FieldProblem, FieldReader } from '../../fields.js';
 
-export type GoogleItem = Map<string, string[]>;
+/**
+ * One item's attributes by Google name. The XML reader gathers them into a map per item; the TSV
+ * reader answers from the row's cells through a layout built once per header, so that a row costs
+ * no map or array per cell (it was a third of a TSV row's mapping).
+ */
+export interface GoogleItem {
+  /** The attribute's first value (of a list cell such as `additional_image_link`, its first entry). */
+  first(key: string): string | undefined;
+  /** Every value of the attribute, in order; undefined when it has none. */
+  all(key: string): readonly string[] | undefined;
+  /** The attributes kept as they are (see `keptAsAttribute`), each as its non-empty values joined by commas. */
+  kept(): Record<string, string> | undefined;
+}
+
+/** Attributes the model has no field for are kept whole, and shipping too (its country and service matter). */
+export function keptAsAttribute(key: string): boolean {
+  return !MAPPED.has(key) || key === 'shipping';
+}
+
+/** A kept attribute's text: its non-empty values joined by commas, or undefined. */
+export function keptText(values: readonly string[]): string | undefined {
+  let text = '';
+  for (const v of values) {
+    if (v === '') continue;
+    text = text === '' ? v : `${text},${v}`;
+  }
+  return text === '' ? undefined : text;
+}
+
+/** The XML reader's items: attribute name → values, in document order. */
+export class GoogleItemMap extends Map<string, string[]> implements GoogleItem {
+  first(key: string): string | undefined {
+    return this.get(key)?.[0];
+  }
+
+  all(key: string): readonly string[] | undefined {
+    return this.get(key);
+  }
+
+  kept(): Record<string, string> | undefined {
+    let attrs: Record<string, string> | undefined;
+    for (const [k, values] of this) {
+      if (!keptAsAttribute(k)) continue;
+      const v = keptText(values);
+      if (v !== undefined) (attrs ??= {})[k] = v;
+    }
+    return attrs;
+  }
+}
 
 /** Attributes that map to canonical fields; every other attribute is kept in `attrs`. */
 export const MAPPED = new Set([
@@ -40,69 +88,57 @@ export interface MappedItem {
  * by the caller.
  */
 export function mapGoogleItem(item: GoogleItem, r: FieldReader, defaultCurrency: string | undefined): MappedItem | undefined {
-  const id = r.id('id', first(item, 'id'));
-  const price = r.price('price', first(item, 'price'), defaultCurrency, true);
-  const sale = r.price('sale_price', first(item, 'sale_price'), price?.currency ?? defaultCurrency, false);
-  const shippingValues = item.get('shipping') ?? [];
-  const shipping = r.price('shipping', shippingValues.length > 0 ? firstShippingPrice(shippingValues[0] as string) : undefined, price?.currency ?? defaultCurrency, false);
-  const link = r.url('link', first(item, 'link'));
-  const image = r.url('image_link', first(item, 'image_link'));
-  const additional: string[] = [];
-  for (const v of item.get('additional_image_link') ?? []) {
-    for (const u of r.urls('additional_image_link', v) ?? []) additional.push(u);
+  const id = r.id('id', item.first('id'));
+  const price = r.price('price', item.first('price'), defaultCurrency, true);
+  const sale = r.price('sale_price', item.first('sale_price'), price?.currency ?? defaultCurrency, false);
+  const firstShipping = item.first('shipping');
+  const shipping = r.price('shipping', firstShipping === undefined ? undefined : firstShippingPrice(firstShipping), price?.currency ?? defaultCurrency, false);
+  const link = r.url('link', item.first('link'));
+  const image = r.url('image_link', item.first('image_link'));
+  let additional: string[] | undefined;
+  for (const v of item.all('additional_image_link') ?? []) {
+    for (const u of r.urls('additional_image_link', v) ?? []) (additional ??= []).push(u);
   }
-  const quantity = r.int('quantity', first(item, 'quantity') ?? first(item, 'sell_on_google_quantity'), 0);
-  const availability = r.availability('availability', first(item, 'availability'));
-  const condition = r.condition('condition', first(item, 'condition'));
-  const title = r.text('title', first(item, 'title'));
-  const description = r.text('description', first(item, 'description'));
+  const quantity = r.int('quantity', item.first('quantity') ?? item.first('sell_on_google_quantity'), 0);
+  const availability = r.availability('availability', item.first('availability'));
+  const condition = r.condition('condition', item.first('condition'));
+  const title = r.text('title', item.first('title'));
+  const description = r.text('description', item.first('description'));
   if (r.problem !== undefined || id === undefined || price === undefined) return undefined;
 
-  let attrs: Record<string, string> | undefined;
-  for (const [k, values] of item) {
-    if (MAPPED.has(k) && k !== 'shipping') continue;
-    const v = values.filter((x) => x !== '').join(',');
-    if (v !== '') (attrs ??= {})[k] = v;
-  }
-  const productTypes = item.get('product_type') ?? [];
-  if (productTypes.length > 1) (attrs ??= {}).product_type = productTypes.join(',');
+  let attrs = item.kept();
+  const productTypes = item.all('product_type');
+  if (productTypes !== undefined && productTypes.length > 1) (attrs ??= {}).product_type = productTypes.join(',');
   const product: ProductInput = {
     title,
     description,
-    brand: r.text('brand', first(item, 'brand')),
-    category: r.text('product_type', productTypes[0]),
-    googleCategory: r.text('google_product_category', first(item, 'google_product_category')),
+    brand: r.text('brand', item.first('brand')),
+    category: r.text('product_type', productTypes?.[0]),
+    googleCategory: r.text('google_product_category', item.first('google_product_category')),
     link,
     image,
-    additionalImages: additional.length > 0 ? additional : undefined,
+    additionalImages: additional,
     attrs,
   };
   const offer: OfferInput = {
     id,
-    groupId: r.text('item_group_id', first(item, 'item_group_id')),
+    groupId: r.text('item_group_id', item.first('item_group_id')),
     price: price.minor,
     salePrice: sale?.minor,
     currency: price.currency,
     availability: availability ?? (quantity === undefined ? undefined : quantity > 0 ? 'in_stock' : 'out_of_stock'),
     quantity,
-    gtin: r.text('gtin', first(item, 'gtin'))?.replace(/[\s-]/g, ''),
-    mpn: r.text('mpn', first(item, 'mpn')),
+    gtin: r.text('gtin', item.first('gtin'))?.replace(/[\s-]/g, ''),
+    mpn: r.text('mpn', item.first('mpn')),
     condition,
-    color: r.text('color', first(item, 'color')),
-    size: r.text('size', first(item, 'size')),
-    gender: r.text('gender', first(item, 'gender')),
-    ageGroup: r.text('age_group', first(item, 'age_group')),
-    material: r.text('material', first(item, 'material')),
+    color: r.text('color', item.first('color')),
+    size: r.text('size', item.first('size')),
+    gender: r.text('gender', item.first('gender')),
+    ageGroup: r.text('age_group', item.first('age_group')),
+    material: r.text('material', item.first('material')),
     shippingPrice: shipping?.minor,
   };
   const late = r.problem as FieldProblem | undefined;
   return late === undefined ? { product, offer } : undefined;
 }
 
-/**
- * An attribute's first value. A module function, not a closure made per item: under tsx (esbuild's
- * keepNames) every named closure created costs a `__name` call, ~0.5 µs here, once per record.
- */
-function first(item: GoogleItem, key: string): string | undefined {
-  return item.get(key)?.[0];
-}

@@ -8,13 +8,14 @@ import { shippingEntries, shippingFromParts, type RecordLocation } from '../../.
 import { FieldReader, headerKey } from '../../fields.js';
 import type { CsvMapper, ProfileContext, ProfileSink } from '../../profile.js';
 import { rejectRecord } from '../common.js';
-import { GOOGLE_ATTRIBUTES, mapGoogleItem, type GoogleItem } from './attributes.js';
+import { GOOGLE_ATTRIBUTES, keptAsAttribute, keptText, mapGoogleItem, type GoogleItem } from './attributes.js';
 
-/** Splits a multi-value cell; shipping groups are cut only where an entry starts (see shippingEntries). */
+/** Attributes whose cell may hold several values separated by commas. */
+const LIST_ATTRIBUTES: ReadonlySet<string> = new Set(['additional_image_link', 'shipping']);
+
+/** Splits a list cell; shipping groups are cut only where an entry starts (see shippingEntries). */
 function splitCell(key: string, cell: string): string[] {
-  if (key === 'additional_image_link') return cell.split(',');
-  if (key === 'shipping') return shippingEntries(cell);
-  return [cell];
+  return key === 'shipping' ? shippingEntries(cell) : cell.split(',');
 }
 
 /**
@@ -28,6 +29,13 @@ function googleHeaderKey(name: string): string {
   return headerKey(SUB_ATTRIBUTES.exec(name)?.[1] ?? name);
 }
 
+/**
+ * Columns that are not Google attributes but say what a Google price means when it gives no
+ * currency (`169.90` beside `EUR`), as shop exports with Google's column names often have. Google
+ * itself would take the account's currency; ignoring the column would stage USD prices as EUR.
+ */
+const CURRENCY_KEYS: ReadonlySet<string> = new Set(['currency', 'currency_code']);
+
 /** A shipping entry given in a header's own order, in the full form `country:region:service:price`. */
 function fullShippingEntry(entry: string, names: readonly string[]): string {
   const values = entry.split(':');
@@ -36,17 +44,92 @@ function fullShippingEntry(entry: string, names: readonly string[]): string {
   return shippingFromParts(new Map(names.map((name, i) => [name, (values[i] as string).trim()])));
 }
 
-export class GoogleTsvMapper implements CsvMapper {
-  readonly #keys: string[];
+/**
+ * One row's attributes, read from its cells through the header's layout: which columns hold each
+ * attribute, worked out once. An attribute may have several columns (a repeated header), and a
+ * list cell several values.
+ */
+class TsvItem implements GoogleItem {
+  /** Attribute → its columns, in header order. */
+  readonly #columns = new Map<string, number[]>();
+  /** The attributes that have one column and one value a cell, most of them: their column. */
+  readonly #single = new Map<string, number>();
   /** Per column, the sub-attribute names its header gives (`shipping(country:price)`), if any. */
   readonly #parts: (readonly string[] | undefined)[];
+  /** The attributes kept whole, in the order of their first column. */
+  readonly #kept: string[] = [];
+  #fields: readonly string[] = [];
+
+  constructor(keys: readonly string[], parts: (readonly string[] | undefined)[], skip: ReadonlySet<string>) {
+    this.#parts = parts;
+    for (const [i, k] of keys.entries()) {
+      if (k === '' || skip.has(k)) continue;
+      const columns = this.#columns.get(k);
+      if (columns !== undefined) columns.push(i);
+      else {
+        this.#columns.set(k, [i]);
+        if (keptAsAttribute(k)) this.#kept.push(k);
+      }
+    }
+    for (const [k, columns] of this.#columns) if (columns.length === 1 && !LIST_ATTRIBUTES.has(k)) this.#single.set(k, columns[0] as number);
+  }
+
+  /** Points the item at the next row's cells. */
+  read(fields: readonly string[]): void {
+    this.#fields = fields;
+  }
+
+  first(key: string): string | undefined {
+    const only = this.#single.get(key);
+    if (only !== undefined) return this.#fields[only] || undefined;
+    const columns = this.#columns.get(key);
+    if (columns === undefined) return undefined;
+    if (LIST_ATTRIBUTES.has(key)) return this.all(key)?.[0];
+    for (const c of columns) {
+      const v = this.#fields[c];
+      if (v !== undefined && v !== '') return v;
+    }
+    return undefined;
+  }
+
+  all(key: string): readonly string[] | undefined {
+    const columns = this.#columns.get(key);
+    if (columns === undefined) return undefined;
+    let values: string[] | undefined;
+    for (const c of columns) {
+      const v = this.#fields[c];
+      if (v === undefined || v === '') continue;
+      if (!LIST_ATTRIBUTES.has(key)) {
+        (values ??= []).push(v);
+        continue;
+      }
+      const names = this.#parts[c];
+      for (const e of splitCell(key, v)) (values ??= []).push(names !== undefined && key === 'shipping' ? fullShippingEntry(e, names) : e);
+    }
+    return values;
+  }
+
+  kept(): Record<string, string> | undefined {
+    let attrs: Record<string, string> | undefined;
+    for (const k of this.#kept) {
+      const only = this.#single.get(k);
+      const v = only !== undefined ? this.#fields[only] || undefined : keptText(this.all(k) ?? []);
+      if (v !== undefined) (attrs ??= {})[k] = v;
+    }
+    return attrs;
+  }
+}
+
+export class GoogleTsvMapper implements CsvMapper {
+  readonly #item: TsvItem;
+  /** The column of a currency code, if the header has one (see CURRENCY_KEYS). */
+  readonly #currencyColumn: number;
   readonly #currency: string | undefined;
   readonly #r = new FieldReader();
 
   constructor(header: readonly string[], ctx: ProfileContext) {
-    this.#keys = header.map(googleHeaderKey);
-    this.#parts = header.map((h) => SUB_ATTRIBUTES.exec(h)?.[2]?.split(':').map(headerKey));
-    const missing = ['id', 'price'].filter((k) => !this.#keys.includes(k));
+    const keys = header.map(googleHeaderKey);
+    const missing = ['id', 'price'].filter((k) => !keys.includes(k));
     if (missing.length > 0) {
       throw new FeedmillError(
         'FEEDMILL_PROFILE_MISMATCH',
@@ -54,25 +137,19 @@ export class GoogleTsvMapper implements CsvMapper {
         { profile: 'google-feed', missing, header: header.slice(0, 20) },
       );
     }
+    this.#currencyColumn = keys.findIndex((k) => CURRENCY_KEYS.has(k));
+    const consumed = this.#currencyColumn === -1 ? new Set<string>() : new Set([keys[this.#currencyColumn] as string]);
+    this.#item = new TsvItem(keys, header.map((h) => SUB_ATTRIBUTES.exec(h)?.[2]?.split(':').map(headerKey)), consumed);
     this.#currency = ctx.defaultCurrency;
   }
 
   row(fields: readonly string[], loc: RecordLocation, sink: ProfileSink): void {
-    const item: GoogleItem = new Map();
-    for (let i = 0; i < fields.length; i++) {
-      const v = fields[i] as string;
-      if (v === '') continue;
-      const k = this.#keys[i] as string;
-      const names = this.#parts[i];
-      let parts = splitCell(k, v);
-      if (names !== undefined && k === 'shipping') parts = parts.map((e) => fullShippingEntry(e, names));
-      const list = item.get(k);
-      if (list === undefined) item.set(k, parts);
-      else list.push(...parts);
-    }
     const r = this.#r;
     r.reset();
-    const mapped = mapGoogleItem(item, r, this.#currency);
+    const item = this.#item;
+    item.read(fields);
+    const currency = this.#currencyColumn === -1 ? this.#currency : (r.currency('currency', fields[this.#currencyColumn]) ?? this.#currency);
+    const mapped = mapGoogleItem(item, r, currency);
     if (mapped === undefined) {
       const p = r.problem ?? { code: 'RECORD_MISSING_ID' as const, field: 'id', message: 'the row has no id' };
       rejectRecord(sink, loc, p);

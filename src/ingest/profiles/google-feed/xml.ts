@@ -11,7 +11,7 @@ import { FieldReader } from '../../fields.js';
 import type { ProfileContext, ProfileSink, XmlMapper, XmlNode } from '../../profile.js';
 import { locationOf } from '../common.js';
 import { excerpt } from '../xml-node.js';
-import { mapGoogleItem, type GoogleItem } from './attributes.js';
+import { GoogleItemMap, mapGoogleItem } from './attributes.js';
 
 export const GOOGLE_NS = 'http://base.google.com/ns/1.0';
 
@@ -50,10 +50,10 @@ export class GoogleXmlMapper implements XmlMapper {
   }
 
   /** The item's attributes by name, Google's first, core RSS/Atom elements as fallbacks. */
-  #gather(node: XmlNode): GoogleItem {
+  #gather(node: XmlNode): GoogleItemMap {
     const prefix = googlePrefix(node.attrs) ?? this.#prefix;
-    const item: GoogleItem = new Map();
-    const core: GoogleItem = new Map();
+    const item = new GoogleItemMap();
+    const core = new Map<string, string[]>();
     for (const c of node.children) {
       const colon = c.name.indexOf(':');
       if (colon >= 0) {
@@ -72,7 +72,7 @@ export class GoogleXmlMapper implements XmlMapper {
   }
 }
 
-function push(item: GoogleItem, key: string, value: string): void {
+function push(item: Map<string, string[]>, key: string, value: string): void {
   const list = item.get(key);
   if (list === undefined) item.set(key, [value]);
   else list.push(value);
