@@ -54,6 +54,8 @@ class TsvItem implements GoogleItem {
   readonly #columns = new Map<string, number[]>();
   /** The attributes that have one column and one value a cell, most of them: their column. */
   readonly #single = new Map<string, number>();
+  /** List attributes (see LIST_ATTRIBUTES) that have one column of plain values: their column. */
+  readonly #singleList = new Map<string, number>();
   /** Per column, the sub-attribute names its header gives (`shipping(country:price)`), if any. */
   readonly #parts: (readonly string[] | undefined)[];
   /** The attributes kept whole, in the order of their first column. */
@@ -71,7 +73,12 @@ class TsvItem implements GoogleItem {
         if (keptAsAttribute(k)) this.#kept.push(k);
       }
     }
-    for (const [k, columns] of this.#columns) if (columns.length === 1 && !LIST_ATTRIBUTES.has(k)) this.#single.set(k, columns[0] as number);
+    for (const [k, columns] of this.#columns) {
+      const c = columns[0] as number;
+      if (columns.length !== 1) continue;
+      if (!LIST_ATTRIBUTES.has(k)) this.#single.set(k, c);
+      else if (parts[c] === undefined) this.#singleList.set(k, c);
+    }
   }
 
   /** Points the item at the next row's cells. */
@@ -82,6 +89,12 @@ class TsvItem implements GoogleItem {
   first(key: string): string | undefined {
     const only = this.#single.get(key);
     if (only !== undefined) return this.#fields[only] || undefined;
+    // A list cell's first entry; most hold one entry, and need no split.
+    const list = this.#singleList.get(key);
+    if (list !== undefined) {
+      const v = this.#fields[list];
+      return v === undefined || v === '' ? undefined : v.includes(',') ? splitCell(key, v)[0] : v;
+    }
     const columns = this.#columns.get(key);
     if (columns === undefined) return undefined;
     if (LIST_ATTRIBUTES.has(key)) return this.all(key)?.[0];
@@ -112,8 +125,10 @@ class TsvItem implements GoogleItem {
   kept(): Record<string, string> | undefined {
     let attrs: Record<string, string> | undefined;
     for (const k of this.#kept) {
-      const only = this.#single.get(k);
-      const v = only !== undefined ? this.#fields[only] || undefined : keptText(this.all(k) ?? []);
+      const only = this.#single.get(k) ?? this.#singleList.get(k);
+      const cell = only === undefined ? undefined : this.#fields[only];
+      // One cell without a comma is its own text; else its values joined, the empty ones left out.
+      const v = cell !== undefined && !cell.includes(',') ? cell || undefined : keptText(this.all(k) ?? []);
       if (v !== undefined) (attrs ??= {})[k] = v;
     }
     return attrs;
