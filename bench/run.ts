@@ -4,11 +4,7 @@
  * (or --json) with the machine beside it.
  *
  *   npm run bench -- [--size N] [--tour-size N] [--only STAGE[/VARIANT],...] [--trials N]
- *                    [--data-dir DIR] [--seed S] [--from-source] [--json] [--list]
- *
- * The stage scripts run the compiled build (dist/, built first), as a deployed install runs it;
- * `--from-source` runs the TypeScript sources through tsx instead, as `bin/feedmill` does in a
- * checkout that was never built.
+ *                    [--data-dir DIR] [--seed S] [--json] [--list]
  *
  * To add a stage: write a script that reads the standard arguments with `parseBenchArgs()` and
  * prints its result with `runBenchmark()` (bench/lib), then add one entry to BENCHMARKS below.
@@ -18,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FeedmillError, toFeedmillError } from '../src/errors.js';
 import { datasetName, ensureDataset, type DatasetKey, type GenerateResult } from './generate/index.js';
-import { buildForBench, failureOf, reduceTrials, renderTable, runTrial, type BenchFailure, type BenchRow } from './lib/harness.js';
+import { failureOf, reduceTrials, renderTable, runTrial, type BenchFailure, type BenchRow } from './lib/harness.js';
 import { machineInfo } from './lib/machine.js';
 import type { BenchResult } from './lib/measure.js';
 
@@ -67,8 +63,6 @@ const HELP = `usage: npm run bench -- [options]
   --trials N        runs per benchmark, each in a fresh process; the median is shown (default 1)
   --data-dir DIR    where generated data sets are cached (default bench/.data; tmpfs is faster)
   --seed S          generator seed (default 1)
-  --from-source     run the sources through tsx instead of the compiled build (dist/, built first
-                    with \`npm run build\`, as deployed: docs/deploy.md)
   --json            one JSON object on stdout: machine, options, rows with every trial, failures
   --list            list the registered benchmarks and exit`;
 
@@ -82,7 +76,6 @@ export interface HarnessOptions {
   json: boolean;
   list: boolean;
   help: boolean;
-  fromSource: boolean;
 }
 
 function whole(option: string, text: string | undefined, fallback: number): number {
@@ -107,7 +100,6 @@ export function parseHarnessArgs(argv: string[]): HarnessOptions {
         'data-dir': { type: 'string' },
         seed: { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
-        'from-source': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -129,7 +121,6 @@ export function parseHarnessArgs(argv: string[]): HarnessOptions {
     json: v.json === true,
     list: v.list === true,
     help: v.help === true,
-    fromSource: v['from-source'] === true,
   };
 }
 
@@ -177,17 +168,6 @@ export async function main(argv: string[]): Promise<number> {
   const rows: BenchRow[] = [];
   const failures: BenchFailure[] = [];
   const datasets = new Map<string, GenerateResult>();
-  const compiled = !options.fromSource;
-  if (compiled) {
-    try {
-      log('building dist/ (npm run build)');
-      await buildForBench(ROOT);
-    } catch (err) {
-      const e = toFeedmillError(err);
-      process.stderr.write(`bench: ${e.code}: ${e.message}\n`);
-      return 1;
-    }
-  }
 
   for (const spec of specs) {
     const variant = variantOf(spec);
@@ -212,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
       const trials: BenchResult[] = [];
       for (let t = 1; t <= options.trials; t++) {
         log(`running ${spec.stage}/${variant} (${offers} offers${options.trials > 1 ? `, trial ${t}/${options.trials}` : ''})`);
-        trials.push(await runTrial(ROOT, { script: spec.script, args, expectOffers: offers, stage: spec.stage, variant, compiled }));
+        trials.push(await runTrial(ROOT, { script: spec.script, args, expectOffers: offers, stage: spec.stage, variant }));
       }
       rows.push(reduceTrials(trials));
     } catch (err) {
@@ -226,7 +206,7 @@ export async function main(argv: string[]): Promise<number> {
     const { json: _json, list: _list, help: _help, ...shown } = options;
     process.stdout.write(`${JSON.stringify({ machine, options: shown, rows, failures })}\n`);
   } else {
-    process.stdout.write(renderTable(machine, rows, failures, compiled ? 'compiled dist/ (npm run build)' : 'TypeScript sources through tsx (--from-source)'));
+    process.stdout.write(renderTable(machine, rows, failures));
   }
   return failures.length === 0 ? 0 : 1;
 }

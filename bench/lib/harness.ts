@@ -17,44 +17,19 @@ import { median } from './stats.js';
 const STDOUT_TAIL_BYTES = 64 * 1024;
 
 export interface TrialSpec {
-  /** Repo-relative script path, run as `node --import tsx <script> <args>` with cwd = repo root (see `nodeArgsFor`). */
+  /** Repo-relative script path, run as `node --import tsx <script> <args>` with cwd = repo root. */
   script: string;
   args: readonly string[];
   /** Offers the script must report (the generated data set's count). */
   expectOffers: number;
   stage: string;
   variant: string;
-  /**
-   * Run the compiled build (dist/, see bench/lib/compiled.mjs), as a deployed install does, rather
-   * than the sources through tsx. The caller builds it first (`buildForBench`). @default false
-   */
-  compiled?: boolean;
-}
-
-/** Node's arguments ahead of a stage script: tsx for the bench's own files, and the swap to dist/. */
-export function nodeArgsFor(compiled: boolean): string[] {
-  return compiled ? ['--import', 'tsx', '--import', './bench/lib/compiled.mjs'] : ['--import', 'tsx'];
-}
-
-/**
- * Builds dist/ from the sources as they are (`npm run build`: tsc, then the stamp bin/feedmill
- * checks), so that a compiled benchmark never measures yesterday's code.
- */
-export async function buildForBench(root: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  for (const args of [[join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], [join(root, 'scripts/stamp-build.js')]]) {
-    const { code, signal, stdout } = await spawnCollect(process.execPath, args, root, env);
-    if (code !== 0) {
-      throw new FeedmillError('FEEDMILL_BENCH_FAILED', `building dist/ for the benchmarks failed (${signal ?? `code ${code}`}): ${stdout.slice(-2000)}; fix the build or run with --from-source`, {
-        command: `node ${args.join(' ')}`, exitCode: code, signal,
-      });
-    }
-  }
 }
 
 /** Runs one trial in a fresh child process with a fresh work dir (removed afterwards). */
 export async function runTrial(root: string, spec: TrialSpec, env: NodeJS.ProcessEnv = process.env): Promise<BenchResult> {
   const workDir = await mkdtemp(join(tmpdir(), 'feedmill-bench-'));
-  const args = [...nodeArgsFor(spec.compiled === true), spec.script, ...spec.args, '--work-dir', workDir];
+  const args = ['--import', 'tsx', spec.script, ...spec.args, '--work-dir', workDir];
   const command = `node ${args.join(' ')}`;
   try {
     const { code, signal, stdout } = await spawnCollect(process.execPath, args, root, env);
@@ -144,7 +119,7 @@ export function failureOf(stage: string, variant: string, err: unknown): BenchFa
 const COLUMNS = ['stage', 'variant', 'offers', 'seconds', 'offers/s', 'MB/s', 'peak RSS MB'] as const;
 
 /** The human table: numbers right-aligned, one row per benchmark, failures listed after. */
-export function renderTable(machine: MachineInfo, rows: readonly BenchRow[], failures: readonly BenchFailure[], code = 'compiled dist/ (npm run build)'): string {
+export function renderTable(machine: MachineInfo, rows: readonly BenchRow[], failures: readonly BenchFailure[]): string {
   const cells = rows.map((r) => [
     r.stage,
     r.variant,
@@ -157,7 +132,7 @@ export function renderTable(machine: MachineInfo, rows: readonly BenchRow[], fai
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
   const line = (c: readonly string[]): string =>
     c.map((v, i) => (i < 2 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join('  ').trimEnd();
-  const out = [`machine: ${describeMachine(machine)}`, `code: ${code}`, '', line(COLUMNS), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+  const out = [`machine: ${describeMachine(machine)}`, '', line(COLUMNS), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
   for (const f of failures) out.push(`FAILED ${f.stage}/${f.variant}: ${f.error.code}: ${f.error.message}`);
   return `${out.join('\n')}\n`;
 }

@@ -1,11 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
-import { nodeArgsFor } from '../../bench/lib/harness.js';
 import { failureOf, parseResultLine, reduceTrials, renderTable, runBenchmark, runTrial, machineInfo, type BenchResult } from '../../bench/lib/index.js';
 import { BENCHMARKS, parseHarnessArgs, selectBenchmarks } from '../../bench/run.js';
 import { tempDir } from './helpers.js';
@@ -98,9 +95,7 @@ test('runTrial runs a real stage script in a fresh process and checks its count'
 test('npm run bench end to end: each benchmark in its own process, counts checked, JSON out', async (t) => {
   const dataDir = await tempDir(t);
   const run = (...argv: string[]) =>
-    // --from-source: by default the harness first builds dist/ in this checkout, under the feet of
-    // the other suites that run bin/feedmill (the compiled path is tested below, apart).
-    spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--data-dir', dataDir, '--from-source', ...argv], { cwd: ROOT, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--data-dir', dataDir, ...argv], { cwd: ROOT, encoding: 'utf8' });
   const first = run('--size', '300', '--tour-size', '900', '--only', 'generate/merchant-csv-zip,generate/tour-xml-plain', '--json');
   assert.equal(first.status, 0, first.stderr);
   const report = JSON.parse(first.stdout) as { machine: { cores: number; node: string }; rows: { stage: string; variant: string; offers: number; trials: unknown[] }[]; failures: unknown[] };
@@ -114,29 +109,4 @@ test('npm run bench end to end: each benchmark in its own process, counts checke
   const bad = run('--only', 'nope');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /FEEDMILL_BENCH_OPTION/);
-});
-
-test('a compiled benchmark loads dist/ wherever it imports src/, and its own files through tsx', async (t) => {
-  assert.deepEqual(nodeArgsFor(false), ['--import', 'tsx']);
-  assert.deepEqual(nodeArgsFor(true), ['--import', 'tsx', '--import', './bench/lib/compiled.mjs']);
-  // A checkout in miniature: the hook, a module under src/ and its "build" under dist/, which
-  // differ in what they print, and a bench script that imports the source by its .js name.
-  const root = await tempDir(t);
-  mkdirSync(join(root, 'bench/lib'), { recursive: true });
-  for (const f of ['compiled.mjs', 'compiled-resolve.mjs']) copyFileSync(join(ROOT, 'bench/lib', f), join(root, 'bench/lib', f));
-  mkdirSync(join(root, 'src/ingest'), { recursive: true });
-  mkdirSync(join(root, 'dist/ingest'), { recursive: true });
-  writeFileSync(join(root, 'package.json'), '{"type":"module"}\n');
-  writeFileSync(join(root, 'src/ingest/where.ts'), "export const where: string = 'src';\nexport const url: string = import.meta.url;\n");
-  writeFileSync(join(root, 'dist/ingest/where.js'), "export const where = 'dist';\nexport const url = import.meta.url;\n");
-  writeFileSync(join(root, 'bench/probe.ts'), "import { where, url } from '../src/ingest/where.js';\nconst other: string = 'bench';\nprocess.stdout.write(`${where} ${other} ${url.endsWith('/dist/ingest/where.js')}`);\n");
-  const tsx = join(ROOT, 'node_modules/tsx/dist/loader.mjs');
-  const run = (compiled: boolean) =>
-    spawnSync(process.execPath, [...nodeArgsFor(compiled).map((a) => (a === 'tsx' ? tsx : a)), 'bench/probe.ts'], { cwd: root, encoding: 'utf8' });
-  const compiled = run(true);
-  assert.equal(compiled.status, 0, compiled.stderr);
-  assert.equal(compiled.stdout, 'dist bench true', 'the bench file itself still loads through tsx');
-  const source = run(false);
-  assert.equal(source.status, 0, source.stderr);
-  assert.equal(source.stdout, 'src bench false');
 });
