@@ -52,7 +52,8 @@ export class GoogleXmlMapper implements XmlMapper {
   /** The item's attributes by name, Google's first, core RSS/Atom elements as fallbacks. */
   #gather(node: XmlNode): GoogleItemMap {
     const prefix = googlePrefix(node.attrs) ?? this.#prefix;
-    const item = new GoogleItemMap();
+    const gathered = new GoogleItemMap();
+    const item = gathered.values;
     const core = new Map<string, string[]>();
     for (const c of node.children) {
       const colon = c.name.indexOf(':');
@@ -68,7 +69,7 @@ export class GoogleXmlMapper implements XmlMapper {
       if (value.trim() !== '') push(core, target, value);
     }
     for (const [k, v] of core) if (!item.has(k)) item.set(k, v);
-    return item;
+    return gathered;
   }
 }
 
