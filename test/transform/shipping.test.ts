@@ -151,3 +151,25 @@ test('shipping entries: bad ones are dropped with their reason, the rest stand; 
   assert.match(JSON.stringify(report), /"field":"shipping","reason":"invalid_shipping"/);
   assert.match(JSON.stringify(report), /"field":"shipping","reason":"invalid_price"/);
 });
+
+test('a shipping rule per channel gives idealo.de the German rate and Kelkoo France the French one, from the same entries', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  writeFileSync(env.path('shop.csv'), [
+    'id,title,description,link,image_link,price,brand,product_type,shipping',
+    'S1,Sac,Cuir,https://s.example/s1,https://s.example/s1.jpg,49.00,Acme,Mode > Sacs,"FR:::3.90 EUR,DE:::5.90 EUR"',
+    'S2,Ceinture,Cuir,https://s.example/s2,https://s.example/s2.jpg,19.00,Acme,Mode > Ceintures,FR::Relais:2.50 EUR',
+    'S3,Gants,Laine,https://s.example/s3,https://s.example/s3.jpg,15.00,Acme,Mode > Gants,4.00',
+    '',
+  ].join('\n'));
+  writeFileSync(env.path('rules.yaml'), 'channels:\n  idealo: [{shipping: {country: DE}}]\n  kelkoo: [{shipping: {country: FR}}]\n');
+  const out = env.path('out');
+  const dirs = ['--data-dir', env.config.dataDir, '--staging-dir', env.config.stagingDir];
+  const run = await cli(['run', env.path('shop.csv'), '--channels', 'idealo,kelkoo', '--rules', env.path('rules.yaml'), '--currency', 'EUR', '--out', out, '--json', ...dirs]);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const idealo = parse(readFileSync(join(out, 'idealo.csv')), { columns: true }) as Record<string, string>[];
+  // S2 ships to France only: no German rate, so no delivery cost rather than the French one.
+  assert.deepEqual(idealo.map((r) => [r.sku, r.deliveryCosts_dhl]), [['S1', '5.90'], ['S2', ''], ['S3', '4.00']]);
+  const kelkoo = readFileSync(join(out, 'kelkoo.xml'), 'utf8');
+  assert.deepEqual([...kelkoo.matchAll(/<delivery-cost>([^<]*)<\/delivery-cost>/g)].map((m) => m[1]), ['3.90', '2.50', '4.00']);
+});

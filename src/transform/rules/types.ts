@@ -146,6 +146,15 @@ export interface UtmRule extends RuleBase {
   };
 }
 
+export interface ShippingRule extends RuleBase {
+  shipping: {
+    /** ISO 3166-1 alpha-2, upper case: the country whose rate becomes the shipping price. */
+    country: string;
+    /** No entry applies to the country: clear the shipping price, keep it, or drop the item. @default "clear" */
+    onMissing: 'clear' | 'keep' | 'drop';
+  };
+}
+
 export type RuleSpec =
   | KeepRule
   | DropRule
@@ -155,9 +164,10 @@ export type RuleSpec =
   | PriceRule
   | ConvertRule
   | CategoryRule
-  | UtmRule;
+  | UtmRule
+  | ShippingRule;
 
-export const RULE_KINDS = ['keep', 'drop', 'set', 'clean', 'replace', 'price', 'convert', 'category', 'utm'] as const;
+export const RULE_KINDS = ['keep', 'drop', 'set', 'clean', 'replace', 'price', 'convert', 'category', 'utm', 'shipping'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 /** `all` runs first for every channel, then the channel's own section from `channels`. */

@@ -154,7 +154,7 @@ test('a CSV with Google attribute names and a currency column: auto picks google
     'id,title,description,link,image_link,price,currency,availability,brand,shipping,custom_label_0,custom_label_0',
     'U1,Shirt,Cotton,https://s.example/u1,https://s.example/u1.jpg,12.50,USD,in stock,Acme,US:::4.00 USD,summer,',
     'U2,Cap,Wool,https://s.example/u2,https://s.example/u2.jpg,9.90 EUR,USD,in stock,Acme,,,sale',
-    'U3,Scarf,Silk,https://s.example/u3,https://s.example/u3.jpg,30,,in stock,Acme,,a,b',
+    'U3,Scarf,Silk,https://s.example/u3,https://s.example/u3.jpg,30,,in stock,Acme,3.00,a,b',
     'U4,Belt,Leather,https://s.example/u4,https://s.example/u4.jpg,15,dollars,in stock,Acme,,,',
     '',
   ].join('\n');
@@ -166,7 +166,8 @@ test('a CSV with Google attribute names and a currency column: auto picks google
     { offer_id: 'U1', price: 1250, currency: 'USD', shipping_price: 400, attrs: '{"shipping":"US:::4.00 USD","custom_label_0":"summer"}' },
     // The price's own currency wins over the column, as over the catalog's default.
     { offer_id: 'U2', price: 990, currency: 'EUR', shipping_price: null, attrs: '{"custom_label_0":"sale"}' },
-    { offer_id: 'U3', price: 3000, currency: 'EUR', shipping_price: null, attrs: '{"custom_label_0":"a,b"}' },
+    // A bare shipping amount is the shipping price alone: no entry to keep, it names no country.
+    { offer_id: 'U3', price: 3000, currency: 'EUR', shipping_price: 300, attrs: '{"custom_label_0":"a,b"}' },
   ]);
   assert.deepEqual(stagedRows(env, 'SELECT line, field, code FROM rejects'), [{ line: 5, field: 'currency', code: 'RECORD_BAD_CURRENCY' }]);
 });

@@ -113,6 +113,8 @@ export function mapGoogleItem(item: GoogleItem, r: FieldReader, defaultCurrency:
   if (r.problem !== undefined || id === undefined || price === undefined) return undefined;
 
   let attrs = item.kept();
+  // A bare amount names no country: it is the shipping price alone, as the generic profile reads it.
+  if (attrs?.shipping !== undefined && !attrs.shipping.includes(':')) attrs = withoutKey(attrs, 'shipping');
   const productTypes = item.all('product_type');
   if (productTypes !== undefined && productTypes.length > 1) (attrs ??= {}).product_type = productTypes.join(',');
   const product: ProductInput = {
@@ -148,3 +150,9 @@ export function mapGoogleItem(item: GoogleItem, r: FieldReader, defaultCurrency:
   return late === undefined ? { product, offer } : undefined;
 }
 
+
+function withoutKey(attrs: Record<string, string>, key: string): Record<string, string> | undefined {
+  let rest: Record<string, string> | undefined;
+  for (const k in attrs) if (k !== key) (rest ??= {})[k] = attrs[k] as string;
+  return rest;
+}

@@ -8,6 +8,7 @@ import type { RuleKindDef } from './kind.js';
 import { priceKind } from './price.js';
 import { replaceKind } from './replace.js';
 import { setKind } from './set.js';
+import { shippingKind } from './shipping.js';
 import { utmKind } from './utm.js';
 
 // Method parameters are bivariant, so each kind's own body type fits RuleKindDef<unknown>.
@@ -21,6 +22,7 @@ export const KINDS: Record<RuleKind, RuleKindDef<unknown>> = {
   convert: convertKind,
   category: categoryKind,
   utm: utmKind,
+  shipping: shippingKind,
 };
 
 export { CHANGED, DROPPED, MISSED, UNCHANGED, type Step } from './kind.js';
