@@ -42,3 +42,16 @@ test('property: conversion equals the exact product rounded once, half away from
     { numRuns: 150 },
   );
 });
+
+test('shipping entries from the source are converted with the prices, so that channels do not drop them as another currency', () => {
+  const item = run('- convert: {to: CHF, rates: {EUR: "0.94"}}', {
+    price: 1000,
+    shippingPrice: 390,
+    attrs: { shipping: 'FR:::3.90 EUR,DE::Standard:5,90,BE:::abc,IT:::2.00 USD' },
+  });
+  // 3.90 × 0.94 = 3.666 → 3.67; 5.90 (a bare amount, in the item's currency) → 5.546 → 5.55. What
+  // cannot be read in EUR stays as written, for the channel to report.
+  assert.equal(item?.attrs.shipping, 'FR:::3.67 CHF,DE::Standard:5.55 CHF,BE:::abc,IT:::2.00 USD');
+  assert.deepEqual([item?.price, item?.shippingPrice, item?.currency], [940, 367, 'CHF']);
+  assert.equal(run('- convert: {to: CHF, rates: {EUR: "0.94"}}', { attrs: { shipping: '4.00' } })?.attrs.shipping, '3.76 CHF');
+});

@@ -3,8 +3,13 @@
  * price, shipping) into `to` with the given rates and sets the item's currency. One unit of a
  * source currency is worth `rate` units of `to`; the result is rounded half away from zero to
  * the target currency's minor unit, once, from the exact product.
+ *
+ * The shipping entries a source gave (`attrs.shipping`, `FR:::3.90 EUR`) are converted too: left in
+ * the old currency, every channel that writes them would drop them as `invalid_currency`.
  */
-import { CURRENCY_PATTERN, currencyExponent } from '../../../money.js';
+import { CURRENCY_PATTERN, currencyExponent, formatPrice } from '../../../money.js';
+import { shippingEntries } from '../../../model.js';
+import { toMinorUnits } from '../../validate/index.js';
 import { at, decimal, fail, knownKeys, object, oneOf } from '../check.js';
 import { mulRatio, parseDecimal, pow10, ratio, type Ratio } from '../decimal.js';
 import type { Item } from '../../item.js';
@@ -69,11 +74,36 @@ export const convertKind: RuleKindDef<ConvertBody> = {
         if (!Number.isSafeInteger(out)) return MISSED;
         next.push(out);
       }
+      const entries = item.attrs.shipping;
+      const shipping = entries === undefined ? undefined : convertedEntries(entries, item.currency, body.to, r);
+      if (shipping === null) return MISSED;
       item.price = next[0] as number;
       item.salePrice = next[1] ?? null;
       item.shippingPrice = next[2] ?? null;
       item.currency = body.to;
+      if (shipping !== undefined) item.attrs.shipping = shipping;
       return CHANGED;
     };
   },
 };
+
+/**
+ * Shipping entries (`country:region:service:price`) with their prices converted; an entry whose price
+ * cannot be read in `from` stays as written, for the channel to report. null when a converted
+ * price is out of range (the item is then left unconverted, as for its other prices).
+ */
+function convertedEntries(text: string, from: string, to: string, r: Ratio): string | null {
+  const out: string[] = [];
+  for (const entry of shippingEntries(text)) {
+    const colon = entry.lastIndexOf(':');
+    const price = toMinorUnits(entry.slice(colon + 1).trim(), from);
+    if (!price.ok) {
+      out.push(entry);
+      continue;
+    }
+    const minor = mulRatio(price.minor, r);
+    if (!Number.isSafeInteger(minor)) return null;
+    out.push(`${entry.slice(0, colon + 1)}${formatPrice(minor, to)}`);
+  }
+  return out.join(',');
+}
