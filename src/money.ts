@@ -3,6 +3,9 @@
  * 1998.9999999999998 in binary floating point.
  */
 
+/** A catalog's currency when none was given (`catalog add --currency`, `ingest --currency`). */
+export const DEFAULT_CURRENCY = 'EUR';
+
 /** Minor-unit exponent per currency; ISO 4217 currencies not listed here use 2. */
 const EXPONENTS: Record<string, number> = {
   BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,
@@ -78,7 +81,7 @@ export function parsePrice(text: string, defaultCurrency: string | undefined): P
     }
   }
   if (!/^-?[0-9]+$/.test(intPart) || !/^[0-9]*$/.test(fracPart)) return undefined;
-  const exp = currencyExponent(currency ?? 'EUR');
+  const exp = currencyExponent(currency ?? DEFAULT_CURRENCY);
   if (fracPart.length > exp) {
     // Round half up on the digits beyond the currency's exponent, still in integers.
     const keep = fracPart.slice(0, exp);

@@ -34,6 +34,7 @@ import { XmlRecordScanner } from './xml/record-scanner.js';
 import { assertHeader, excelSepDelimiter, sniffDialect, sniffFormat, type SourceFormat } from './sniff.js';
 import type { CsvMapper, Profile, ProfileContext, ProfileSink, XmlMapper } from './profile.js';
 import { selectCsvProfile, selectXmlProfile } from './select-profile.js';
+import { DEFAULT_CURRENCY } from '../money.js';
 
 export interface IngestOptions {
   config: Config;
@@ -125,7 +126,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
     catalog = registry.add({ name: opts.catalog, profile: opts.profile ?? 'auto', currency: opts.currency ?? null, profileOptions: opts.profileOptions ?? {} });
   }
   const profileName = opts.profile ?? catalog.profile;
-  const currency = opts.currency ?? catalog.currency ?? 'EUR';
+  const currency = opts.currency ?? catalog.currency ?? DEFAULT_CURRENCY;
   // The catalog's stored options (those the profile of this load takes), each overridden by one given
   // to this load; options given explicitly must all suit the profile.
   const profileOptions = { ...optionsTakenBy(profileName, catalog.profileOptions), ...opts.profileOptions };

@@ -34,6 +34,7 @@ import { compileChannel, DEFAULT_FEEDS_DIR, loadChannel, type ChannelDefinition,
 import { formatQualityReport, mainExclusion, QualityCounter, type QualitySnapshot } from './quality-report.js';
 import { canonicalJson, loadRuleFile, mergeRuleCounters, rulesHash, type RuleCounters, type RuleSetSpec } from './rules/index.js';
 import { abortError, partitionOffers, TransformPool, type TransformResult, type TransformTask } from './pool/index.js';
+import { DEFAULT_CURRENCY } from '../money.js';
 
 export interface ExportOptions {
   config: Config;
@@ -99,6 +100,8 @@ interface ChannelPlan {
   name: string;
   definition: ChannelDefinition;
   compiled: CompiledChannel;
+  /** The currency of the feed's bare amounts (CompileOptions.currency). */
+  currency: string;
   key: string;
   rulesHash: string | null;
 }
@@ -131,11 +134,14 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     const rules: RuleSetSpec | undefined = rulesPath === null ? undefined : loadRuleFile(rulesPath);
     const rulesKey = rules === undefined ? undefined : sha256(canonicalJson(rules));
     const feedsDir = opts.feedsDir ?? DEFAULT_FEEDS_DIR;
+    // The currency the version's bare prices were read in, for channels that write none.
+    const catalogCurrency = version.loadSettings?.currency ?? catalogSettings.currency ?? DEFAULT_CURRENCY;
     const plans: ChannelPlan[] = opts.channels.map((name) => {
       const definition = loadChannel(name, feedsDir);
       return {
         name,
         definition,
+        currency: convertTarget(rules, name) ?? catalogCurrency,
         compiled: compileChannel(definition),
         key: channelHash(definition),
         rulesHash: rules === undefined ? null : rulesHash(rules, name),
@@ -148,7 +154,7 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     const tasks: TransformTask[] = ranges.map((range) => ({
       stagingPath: version.stagingPath,
       range,
-      channels: plans.map((p) => ({ key: p.key, value: p.definition })),
+      channels: plans.map((p) => ({ key: p.key, value: p.definition, currency: p.currency })),
       rules: rules === undefined || rulesKey === undefined ? undefined : { key: rulesKey, value: rules },
       partsDir,
       gzipLevel,
@@ -381,6 +387,18 @@ async function writeReport(dir: string, channel: string, report: QualitySnapshot
 }
 
 /** What a feed's manifest records of its channel definition, to tell when a re-export is due. */
+/**
+ * The currency a channel's items end in when its rules convert prices: the target of the last
+ * convert rule that applies to it (the shared rules first, then the channel's own). Items the
+ * rules leave in another currency (no rate for theirs, or outside the rule's `when`) are then
+ * excluded by a channel that writes bare amounts, rather than sent as if they were converted.
+ */
+export function convertTarget(rules: RuleSetSpec | undefined, channel: string): string | undefined {
+  let to: string | undefined;
+  for (const r of [...(rules?.all ?? []), ...(rules?.channels[channel] ?? [])]) if ('convert' in r) to = r.convert.to;
+  return to;
+}
+
 export function channelHash(definition: ChannelDefinition): string {
   // What renders the feed, not where its file lies (an install moved to another folder).
   const { file: _file, ...rendered } = definition;

@@ -16,6 +16,7 @@ import { CatalogVersions, type LoadSettings } from '../staging/index.js';
 import { DEFAULT_FEEDS_DIR, loadChannel } from './channels/index.js';
 import { channelHash } from './export.js';
 import { loadRuleFile, rulesHash, type RuleSetSpec } from './rules/index.js';
+import { DEFAULT_CURRENCY } from '../money.js';
 
 export interface Staleness {
   step: 'ingest' | 'export';
@@ -64,7 +65,7 @@ export async function feedStaleness(
 function settingsChange(catalog: Catalog, loaded: LoadSettings | null): string | undefined {
   if (loaded === null) return undefined; // staged before settings were kept: assume unchanged
   if (canonical(catalog.profileOptions) !== canonical(loaded.profileOptions ?? {})) return 'profile options';
-  if ((catalog.currency ?? 'EUR') !== (loaded.currency ?? 'EUR')) return 'currency';
+  if ((catalog.currency ?? DEFAULT_CURRENCY) !== (loaded.currency ?? DEFAULT_CURRENCY)) return 'currency';
   return undefined;
 }
 

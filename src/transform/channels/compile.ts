@@ -79,7 +79,18 @@ function attrOnlyKey(f: FieldDefinition): string | undefined {
   return only?.startsWith('attrs.') === true && f.default === undefined ? only.slice('attrs.'.length) : undefined;
 }
 
-export function compileChannel(def: ChannelDefinition): CompiledChannel {
+export interface CompileOptions {
+  /**
+   * The currency of the feed's bare amounts, for a channel that writes no currency (see
+   * `namesCurrency`): an item priced in another is excluded as `not_feed_currency` instead of being
+   * written as if its amount were in this one (19.90 USD sent to idealo.de as 19.90). Ignored by
+   * channels that name the currency of their prices.
+   */
+  currency?: string | undefined;
+}
+
+export function compileChannel(def: ChannelDefinition, options: CompileOptions = {}): CompiledChannel {
+  const feedCurrency = namesCurrency(def) ? undefined : options.currency;
   const priceGetters = new Map<string, Getter>();
   for (const f of def.fields) if (f.kind === 'price') priceGetters.set(f.name, compileGetter(f));
   let slots = 0;
@@ -89,7 +100,7 @@ export function compileChannel(def: ChannelDefinition): CompiledChannel {
     required: f.required,
     recommended: f.recommended,
     exclude: f.onInvalid === 'exclude',
-    render: compileField(f, def.format, (n) => priceGetters.get(n)),
+    render: compileField(f, def.format, (n) => priceGetters.get(n), feedCurrency),
     slot: f.write ? slots++ : -1,
     attrs: f.attributes === undefined ? undefined : Object.values(f.attributes).map((t) => compileTemplate(t)),
     check: compileOutputCheck(f, def.fields),
@@ -233,4 +244,21 @@ function layout(def: ChannelDefinition, written: readonly RuntimeField[]): [(ctx
   const fill = (template: string) => (ctx: FeedContext) =>
     fillXmlTemplate(template, { catalog: ctx.catalog, generatedAt: ctx.generatedAt, title: ctx.title ?? ctx.catalog, link: ctx.link ?? '' });
   return [fill(header), fill(footer)];
+}
+
+/**
+ * Whether a channel's output says which currency its prices are in: a price written with its
+ * currency (`15.00 EUR`), or a written field, template or XML attribute that takes the item's
+ * currency (a `currency` column, `<Baserate currency="EUR">`). A channel that does neither (idealo)
+ * writes bare amounts that the marketplace reads in its own currency.
+ */
+export function namesCurrency(def: ChannelDefinition): boolean {
+  return def.fields.some(
+    (f) =>
+      f.write &&
+      ((f.kind === 'price' && (f.style ?? 'amount-currency') === 'amount-currency') ||
+        f.source?.includes('currency') === true ||
+        f.template?.includes('{currency}') === true ||
+        Object.values(f.attributes ?? {}).some((t) => t.includes('{currency}'))),
+  );
 }

@@ -50,9 +50,13 @@ export function compileGetter(def: Pick<FieldDefinition, 'source' | 'template' |
 const NO_REASONS: readonly Reason[] = Object.freeze([]);
 
 /** `priceOf` resolves another field by name, for `below` (sale price < price). */
-export function compileField(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined): FieldRenderer {
+/**
+ * `feedCurrency`: set for a channel that writes no currency anywhere (idealo): its bare amounts are
+ * read in that currency, so a price in any other is invalid (see compileChannel).
+ */
+export function compileField(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined, feedCurrency?: string): FieldRenderer {
   const get = compileGetter(def);
-  const process = compileKind(def, format, priceOf);
+  const process = compileKind(def, format, priceOf, feedCurrency);
   if (def.kind === 'price') {
     // A price depends on the item (its currency, the price a sale price must stay below): no memo.
     const list = def.list === undefined ? undefined : compileList(def.list, def.kind, format, process);
@@ -169,7 +173,7 @@ function compileList(
   };
 }
 
-function compileKind(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined): KindProcessor {
+function compileKind(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined, feedCurrency: string | undefined): KindProcessor {
   switch (def.kind) {
     case 'text':
     case 'html-free':
@@ -177,7 +181,7 @@ function compileKind(def: FieldDefinition, format: ChannelFormat, priceOf: (name
     case 'url':
       return compileUrl(def);
     case 'price':
-      return compilePrice(def, def.below === undefined ? undefined : priceOf(def.below));
+      return compilePrice(def, def.below === undefined ? undefined : priceOf(def.below), feedCurrency);
     case 'gtin':
       return (value, _item, scratch) => {
         const r = checkGtin(String(value).trim());
@@ -256,13 +260,17 @@ function compileUrl(def: FieldDefinition): KindProcessor {
   };
 }
 
-function compilePrice(def: FieldDefinition, below: Getter | undefined): KindProcessor {
+function compilePrice(def: FieldDefinition, below: Getter | undefined, feedCurrency: string | undefined): KindProcessor {
   const style = def.style ?? 'amount-currency';
   const min = def.allowZero === true ? 0 : 1;
   return (value, item, scratch) => {
     const currency = item.currency;
     if (!CURRENCY_PATTERN.test(currency)) {
       scratch.reason = 'invalid_currency';
+      return undefined;
+    }
+    if (feedCurrency !== undefined && currency !== feedCurrency) {
+      scratch.reason = 'not_feed_currency';
       return undefined;
     }
     const r = toMinorUnits(value, currency);

@@ -1,6 +1,6 @@
 export { loadChannel, listChannels, readDefinition, DEFAULT_FEEDS_DIR } from './load.js';
 export { parseChannelDefinition, CONTEXT_PLACEHOLDERS } from './parse-definition.js';
-export { compileChannel, type CompiledChannel, type FeedContext, type RenderResult, type RenderWarning } from './compile.js';
+export { compileChannel, namesCurrency, type CompileOptions, type CompiledChannel, type FeedContext, type RenderResult, type RenderWarning } from './compile.js';
 export { type FeedRecord } from './output-check.js';
 export {
   FIELD_KINDS,

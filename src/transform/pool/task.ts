@@ -18,8 +18,11 @@ export interface Keyed<T> {
 export interface TransformTask {
   stagingPath: string;
   range: IndexedRange;
-  /** Channel definitions, in output order (loaded and validated once by the main thread). */
-  channels: Keyed<ChannelDefinition>[];
+  /**
+   * Channel definitions, in output order (loaded and validated once by the main thread), each with
+   * the currency its bare amounts are in (CompileOptions.currency).
+   */
+  channels: (Keyed<ChannelDefinition> & { currency?: string | undefined })[];
   /** The rule set (category tables resolved); undefined: no rules. */
   rules?: Keyed<RuleSetSpec> | undefined;
   /** The parts directory of this export; part files go to <partsDir>/<channel>/. */

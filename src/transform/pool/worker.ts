@@ -73,8 +73,8 @@ interface Lane {
 export default async function transformRange(task: TransformTask): Promise<TransformResult> {
   const { select } = stagingFor(task.stagingPath);
   const ruleSet = task.rules;
-  const lanes: Lane[] = task.channels.map(({ key, value }) => {
-    const channel = cached(channelCache, key, () => compileChannel(value));
+  const lanes: Lane[] = task.channels.map(({ key, value, currency }) => {
+    const channel = cached(channelCache, `${key}\u0000${currency ?? ''}`, () => compileChannel(value, { currency }));
     const rules =
       ruleSet === undefined ? undefined : cached(rulesCache, `${ruleSet.key}\u0000${channel.name}`, () => compileRules(ruleSet.value, channel.name));
     const dir = join(task.partsDir, channel.name);

@@ -15,6 +15,8 @@ export const REASONS = {
   gtin_scientific_notation: 'the GTIN was saved by a spreadsheet as a number in scientific notation (4.00638E+12), which lost its digits: format the column as text and export again',
   invalid_price: 'not a price in the channel format',
   invalid_currency: 'the price text names another currency than the item',
+  not_feed_currency:
+    "the item is priced in another currency than the feed's, and this channel writes bare amounts: convert its prices with a convert rule (or set the catalog's currency)",
   price_not_positive: 'the price is zero or negative',
   sale_not_below_price: 'the sale price is not below the regular price',
   not_in_enum: "the value is not one of the channel's allowed values",
