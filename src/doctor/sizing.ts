@@ -10,10 +10,10 @@
  *   published ones (the old ones go only after the new one is in place).
  */
 
-/** A tour departure staged: a narrow offer row plus its two index entries; trip text once per trip. */
-export const TOUR_STAGING_BYTES_PER_OFFER = 171;
+/** A tour departure staged: a narrow offer row plus its `pid` index entry; trip text once per trip. */
+export const TOUR_STAGING_BYTES_PER_OFFER = 130;
 /** A flat merchant row staged with its own title, description, links (about 500 characters of text). */
-export const FLAT_STAGING_BYTES_PER_OFFER = 773;
+export const FLAT_STAGING_BYTES_PER_OFFER = 750;
 /** Gzip part bytes per channel per staged byte: conservative over the measured 0.15 (tour) to 0.4 (flat). */
 export const PART_BYTES_PER_STAGING_BYTE = 0.5;
 

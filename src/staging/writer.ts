@@ -10,7 +10,7 @@ import { FeedmillError } from '../errors.js';
 import type { OfferInput, ProductInput, RejectCode, RejectInput } from '../model.js';
 import { REJECT_RAW_MAX } from '../model.js';
 import { openForLoad, type StagingDb } from './open.js';
-import { INTEGER_COLUMNS, OFFER_COLUMNS, PRODUCT_COLUMNS, REJECT_COLUMNS, STAGING_DDL, STAGING_INDEX_DDL, STAGING_PRODUCT_INDEX_DDL } from './schema.js';
+import { INTEGER_COLUMNS, OFFER_COLUMNS, PRODUCT_COLUMNS, REJECT_COLUMNS, STAGING_DDL, STAGING_PRODUCT_INDEX_DDL } from './schema.js';
 import type { BoundValue } from './row-batch.js';
 import type Database from 'better-sqlite3';
 
@@ -245,7 +245,6 @@ export class StagingWriter {
     if (this.#finished) throw new FeedmillError('FEEDMILL_INTERNAL', 'staging writer finished twice');
     this.#finished = true;
     this.db.exec('COMMIT');
-    this.db.exec(STAGING_INDEX_DDL);
     // A profile with side tables may link offers to products in SQL: it gets the index too.
     if (this.#pid > 0 || postProcess !== undefined) this.db.exec(STAGING_PRODUCT_INDEX_DDL);
     this.db.exec('BEGIN');
@@ -275,22 +274,40 @@ export class StagingWriter {
     }
   }
 
+  /**
+   * Rejects every offer whose id an earlier offer (lower oid: earlier in the source) already has.
+   * The ids are sorted once by a GROUP BY, without an index on offer_id (see schema.ts): in the
+   * usual case, no duplicate, that is all. Otherwise the repeated ids go to a small temporary
+   * table and one scan of the offers, probing it, finds their rows.
+   */
   #rejectDuplicates(): void {
+    this.db.exec('CREATE TEMP TABLE feedmill_dup_ids (offer_id TEXT PRIMARY KEY, first INTEGER NOT NULL) WITHOUT ROWID');
+    try {
+      const found = this.db
+        .prepare('INSERT INTO temp.feedmill_dup_ids SELECT offer_id, min(oid) FROM offers GROUP BY offer_id HAVING count(*) > 1')
+        .run().changes;
+      if (found > 0) this.#rejectDuplicateRows();
+    } finally {
+      this.db.exec('DROP TABLE temp.feedmill_dup_ids');
+    }
+  }
+
+  #rejectDuplicateRows(): void {
+    // CROSS JOIN keeps the offers as the outer loop: one scan, each row probing the small table by
+    // its key, where an automatic index on offers(offer_id) would sort every id again.
     const dups = this.db
       .prepare(
-        `SELECT o.oid, o.pid, o.offer_id, o.line FROM offers o
-         JOIN (SELECT offer_id, min(oid) AS first FROM offers GROUP BY offer_id HAVING count(*) > 1) d
-           ON d.offer_id = o.offer_id AND o.oid <> d.first
+        `SELECT o.oid, o.pid, o.offer_id, o.line, f.line AS first_line
+         FROM offers o CROSS JOIN temp.feedmill_dup_ids d ON d.offer_id = o.offer_id
+         JOIN offers f ON f.oid = d.first
+         WHERE o.oid <> d.first
          ORDER BY o.oid`,
       )
-      .all() as { oid: number; pid: number | null; offer_id: string; line: number }[];
-    if (dups.length === 0) return;
-    const firstLine = this.db.prepare('SELECT line FROM offers WHERE offer_id = ? ORDER BY oid LIMIT 1');
+      .all() as { oid: number; pid: number | null; offer_id: string; line: number; first_line: number }[];
     const del = this.db.prepare('DELETE FROM offers WHERE oid = ?');
     const orphan = this.db.prepare('DELETE FROM products WHERE pid = ? AND NOT EXISTS (SELECT 1 FROM offers WHERE pid = ?)');
     // Standalone offers have pid NULL: deleting them orphans nothing.
     for (const d of dups) {
-      const first = firstLine.get(d.offer_id) as { line: number } | undefined;
       del.run(d.oid);
       if (d.pid !== null) this.#orphansRemoved += orphan.run(d.pid, d.pid).changes;
       this.#duplicates++;
@@ -302,7 +319,7 @@ export class StagingWriter {
         null,
         'id',
         'RECORD_DUPLICATE_ID',
-        `offer id ${JSON.stringify(d.offer_id)} already appears at line ${first?.line ?? '?'}; the first occurrence was kept`,
+        `offer id ${JSON.stringify(d.offer_id)} already appears at line ${d.first_line}; the first occurrence was kept`,
         d.offer_id.slice(0, REJECT_RAW_MAX),
       );
     }

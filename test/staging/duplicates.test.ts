@@ -1,0 +1,70 @@
+/**
+ * The load's duplicate check (StagingWriter.finish): the first occurrence of an offer id stays, every
+ * later one is rejected with its own line and the first one's; a product left without offers goes
+ * too. It works without an index on offer_id, which the staging file no longer carries.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StagingWriter } from '../../src/staging/writer.js';
+
+function tempFile(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'feedmill-dups-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'v1.sqlite');
+}
+
+const offer = (id: string) => ({ id, price: 1000, currency: 'EUR', link: `https://shop.example/${id}` });
+
+test('flat offers: later copies of an id are rejected with both lines; the first copies stay in source order', (t) => {
+  const path = tempFile(t);
+  const w = new StagingWriter(path, { rejectLimit: 100 });
+  const ids = ['A', 'B', 'A', 'C', 'B', 'A', 'D'];
+  ids.forEach((id, i) => w.standaloneOffer({ title: `T${i}` }, offer(id), i + 2));
+  const counts = w.finish();
+  assert.deepEqual([counts.seen, counts.accepted, counts.rejected, counts.duplicates, counts.offers], [7, 4, 3, 3, 4]);
+  assert.deepEqual(counts.rejectsByCode, { RECORD_DUPLICATE_ID: 3 });
+
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  assert.deepEqual(
+    db.prepare('SELECT offer_id, line FROM offers ORDER BY oid').all().map((r) => Object.values(r as object)),
+    [['A', 2], ['B', 3], ['C', 5], ['D', 8]],
+  );
+  const rejects = db.prepare('SELECT line, field, code, message, raw FROM rejects ORDER BY line').all() as { line: number; field: string; code: string; message: string; raw: string }[];
+  assert.deepEqual(
+    rejects.map((r) => [r.line, r.field, r.code, r.raw]),
+    [[4, 'id', 'RECORD_DUPLICATE_ID', 'A'], [6, 'id', 'RECORD_DUPLICATE_ID', 'B'], [7, 'id', 'RECORD_DUPLICATE_ID', 'A']],
+  );
+  assert.equal(rejects[0]?.message, 'offer id "A" already appears at line 2; the first occurrence was kept');
+  assert.match(rejects[1]?.message ?? '', /line 3;/);
+  // No index by id is kept: it was a quarter of a tour catalog's file.
+  assert.deepEqual(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'offers'").all(), []);
+});
+
+test('grouped offers: a product whose only offer was a duplicate is removed', (t) => {
+  const path = tempFile(t);
+  const w = new StagingWriter(path, { rejectLimit: 100 });
+  const p1 = w.product({ key: 'P1', title: 'Trip 1' });
+  w.offer(p1, offer('X-1'), 3);
+  w.offer(p1, offer('X-2'), 4);
+  const p2 = w.product({ key: 'P2', title: 'Trip 2' });
+  w.offer(p2, offer('X-1'), 6);
+  const counts = w.finish();
+  assert.deepEqual([counts.accepted, counts.rejected, counts.products, counts.offers], [2, 1, 1, 2]);
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  assert.deepEqual(db.prepare('SELECT product_key FROM products').all(), [{ product_key: 'P1' }]);
+  assert.deepEqual(db.prepare('SELECT line FROM rejects').all(), [{ line: 6 }]);
+});
+
+test('no duplicates: nothing rejected, nothing left behind', (t) => {
+  const path = tempFile(t);
+  const w = new StagingWriter(path, { rejectLimit: 0 });
+  for (let i = 0; i < 1000; i++) w.standaloneOffer({}, offer(`SKU-${i}`), i + 2);
+  const counts = w.finish();
+  assert.deepEqual([counts.accepted, counts.rejected, counts.duplicates], [1000, 0, 0]);
+});
