@@ -66,6 +66,14 @@ export function isByteCuttable(encoding: TextEncodingName): encoding is 'utf-8' 
 }
 
 /**
+ * Whether a CSV in this encoding can be cut between records without decoding it: bytes for the
+ * ASCII-compatible encodings, 16-bit units for UTF-16 (see CsvBoundaryScanner).
+ */
+export function isUnitCuttable(encoding: TextEncodingName): boolean {
+  return isByteCuttable(encoding) || encoding === 'utf-16le' || encoding === 'utf-16be';
+}
+
+/**
  * How many source bytes a decoded text took, so that offsets in rejects and errors point into the
  * file as it is: UTF-8 length; two bytes per UTF-16 unit; one per character in a single-byte
  * encoding (all of whose characters are single UTF-16 units).

@@ -22,7 +22,7 @@ import { openContainer } from './container.js';
 import { isUrl } from './download.js';
 import { fetchSource } from '../tasks/fetch-source.js';
 import { FetchState } from '../tasks/fetch-state.js';
-import { decodeInPieces, decodeSample, detectEncoding, isByteCuttable, singleByteHint, sourceLength, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './decode.js';
+import { decodeInPieces, decodeSample, detectEncoding, isByteCuttable, isUnitCuttable, singleByteHint, sourceLength, StreamDecoder, type DetectedEncoding, type TextEncodingName } from './decode.js';
 import { ParallelCsvLoad } from './parallel/csv-load.js';
 import { ParallelXmlLoad } from './parallel/xml-load.js';
 import { CsvEngine, type CsvDialect, type CsvRecordSink } from './csv/engine.js';
@@ -426,12 +426,13 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   }
 
   /**
-   * A parallel load (src/ingest/parallel) when the source is large, UTF-8 CSV, and its profile maps
+   * A parallel load (src/ingest/parallel) when the source is a large CSV (UTF-8, UTF-16 or a
+   * single-byte encoding), and its profile maps
    * rows independently; undefined otherwise. The header is parsed here, from the sniffed head.
    */
   function parallelInput(head: Buffer, detected: DetectedEncoding, dialect: CsvDialect, preamble: number): Input | undefined {
     const wanted = parallelWanted();
-    if (wanted === false || !isByteCuttable(detected.encoding) || !byteScannable(dialect)) return undefined;
+    if (wanted === false || !isUnitCuttable(detected.encoding) || !byteScannable(dialect)) return undefined;
     const header = readHeader(head, detected, dialect, preamble);
     if (header === undefined) return undefined;
     assertHeader(header.fields, header.line);

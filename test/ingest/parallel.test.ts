@@ -95,6 +95,55 @@ test('a Windows-1252 file loads in parallel too, and byte offsets point into the
   for (const r of rejects) assert.equal(new TextDecoder('windows-1252').decode(bytes.subarray(r.byte_offset, r.byte_offset + r.raw.length), { stream: true }), r.raw, `line ${r.line}`);
 });
 
+/** The corpus in UTF-16 with its BOM, little- or big-endian, with a character outside the BMP. */
+function utf16(text: string, encoding: 'utf-16le' | 'utf-16be'): Buffer {
+  const le = Buffer.from(text.replace('Article 2 ', 'Article 2 \u{1F600} \u010a '), 'utf16le');
+  return encoding === 'utf-16le' ? le : le.swap16();
+}
+
+for (const encoding of ['utf-16le', 'utf-16be'] as const) {
+  test(`a ${encoding.toUpperCase()} file loads in parallel too, cut on whole units, with offsets into the file`, async (t) => {
+    const one = testEnv();
+    const two = testEnv();
+    t.after(() => (one.cleanup(), two.cleanup()));
+    const bytes = utf16(catalog(), encoding);
+    writeFileSync(one.path('c.csv'), bytes);
+    writeFileSync(two.path('c.csv'), bytes);
+    const a = await ingest(one, one.path('c.csv'), false);
+    // An odd chunk size: marks still fall between units.
+    const b = await ingest(two, two.path('c.csv'), { shards: 2, chunkBytes: 777 });
+    assert.equal(a.encoding, encoding);
+    const { seconds: _s1, ...ra } = a;
+    const { seconds: _s2, ...rb } = b;
+    assert.deepEqual(rb, ra);
+    assert.deepEqual(stagedRows(two, OFFERS_SQL), stagedRows(one, OFFERS_SQL));
+    assert.deepEqual(stagedRows(two, REJECTS_SQL), stagedRows(one, REJECTS_SQL));
+    assert.ok((stagedRows(two, 'SELECT max(oid) AS top FROM offers') as { top: number }[])[0]!.top > 1_000_000, 'the load was cut into chunks');
+    assert.deepEqual(stagedRows(two, "SELECT title FROM offers WHERE title LIKE 'Article 2 %'"), [{ title: 'Article 2 \u{1F600} \u010a — café' }]);
+    const rejects = (stagedRows(two, REJECTS_SQL) as { line: number; byte_offset: number; code: string; raw: string }[]).filter((r) => r.code === 'RECORD_BAD_PRICE');
+    assert.ok(rejects.length > 5);
+    const text = new TextDecoder(encoding);
+    for (const r of rejects) assert.equal(text.decode(bytes.subarray(2 + r.byte_offset, 2 + r.byte_offset + 2 * r.raw.length)), r.raw, `line ${r.line}`);
+  });
+}
+
+test('a UTF-16 file ending on half a unit fails in parallel as on one thread, at the same byte', async (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  const clean = catalog(200).replace(/^.*(Prix faux|Colonnes).*$/gm, '');
+  writeFileSync(env.path('odd.csv'), Buffer.concat([utf16(clean, 'utf-16le'), Buffer.from([0x41])]));
+  const failure = (parallel: Parameters<typeof ingestFile>[0]['parallel']) =>
+    ingest(env, env.path('odd.csv'), parallel).then(
+      () => undefined,
+      (e: unknown) => e as FeedmillError,
+    );
+  const sequential = await failure(false);
+  const parallel = await failure({ shards: 2, chunkBytes: 1001 });
+  assert.equal(sequential?.code, 'FEEDMILL_ENCODING_INVALID', String(sequential));
+  assert.equal(parallel?.code, 'FEEDMILL_ENCODING_INVALID', String(parallel));
+  assert.deepEqual(parallel.details, sequential.details);
+});
+
 test('feeds exported from a parallel load equal those from a one-thread load', async (t) => {
   const one = testEnv();
   const two = testEnv();

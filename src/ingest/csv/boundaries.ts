@@ -16,15 +16,31 @@
  *   close (`"abc",`, `"abc"\n`, `"abc"\r\n`) from the relaxed `"abc"def` or `"abc"\rx`, but all of
  *   them leave the scan outside quotes at the same byte, so the difference does not matter here.
  *
- * Bytes, not text: the delimiter and quote must be ASCII and the encoding ASCII-compatible (UTF-8,
- * Windows-1252), where those bytes never occur inside a multi-byte character. Not UTF-16.
+ * Code units, not text: the delimiter and quote must be ASCII. In an ASCII-compatible encoding
+ * (UTF-8, Windows-1252) the units are bytes, and those bytes never occur inside a multi-byte
+ * character. In UTF-16 the units are 16-bit (`scan` then takes a Uint16Array over the bytes, in the
+ * machine's byte order), and an ASCII character is one unit, never part of a surrogate pair.
  * A BOM is not part of the first field for the engine (StreamDecoder drops it): start the first
  * scan past it, `scan(buf, bom)`, or a quote opening the first field would be taken as literal.
  */
+import { endianness } from 'node:os';
 import { FeedmillError } from '../../errors.js';
 
 const LF = 10;
 const CR = 13;
+
+/** How the scanned units hold a character: bytes, or UTF-16 units in either byte order. */
+export type ScanUnits = 'byte' | 'utf-16le' | 'utf-16be';
+
+/** Code units as `scan` reads them: bytes, or 16-bit units viewed in the machine's byte order. */
+export type UnitArray = Uint8Array | Uint16Array;
+
+/** The value an ASCII character has as a unit of `units` read through a Uint16Array on this machine. */
+export function unitValue(code: number, units: ScanUnits): number {
+  if (units === 'byte') return code;
+  const swapped = (units === 'utf-16be') === (endianness() === 'LE');
+  return swapped ? code << 8 : code;
+}
 
 /** Outside quotes, at the first byte of a field: a quote here opens a quoted field. */
 const FIELD_START = 0;
@@ -39,15 +55,17 @@ export class CsvBoundaryScanner {
   readonly #delim: number;
   /** -1 when quoting is disabled. */
   readonly #quote: number;
+  readonly #lf: number;
   /** State at the end of the bytes scanned so far. */
   #mode: Mode = FIELD_START;
   /** In QUOTED, the last byte scanned was a quote: `""` or a close, decided by the next byte. */
   #pendingQuote = false;
 
   /** delimiter and quote are single ASCII characters; quote null = quoting disabled (every LF ends a record). */
-  constructor(dialect: { delimiter: string; quote: string | null }) {
-    this.#delim = asciiCode(dialect.delimiter, 'delimiter');
-    this.#quote = dialect.quote === null ? -1 : asciiCode(dialect.quote, 'quote');
+  constructor(dialect: { delimiter: string; quote: string | null }, units: ScanUnits = 'byte') {
+    this.#delim = unitValue(asciiCode(dialect.delimiter, 'delimiter'), units);
+    this.#quote = dialect.quote === null ? -1 : unitValue(asciiCode(dialect.quote, 'quote'), units);
+    this.#lf = unitValue(LF, units);
     // The engine's behaviour with a delimiter equal to the quote is an accident of its branch
     // order, not something to mirror; such files are parsed on one thread.
     if (this.#delim === this.#quote) throw new FeedmillError('FEEDMILL_INTERNAL', 'CSV boundary scan: the delimiter and the quote are the same character');
@@ -65,7 +83,7 @@ export class CsvBoundaryScanner {
    * caller passes each byte exactly once, in order, possibly across several buffers). Returns the index
    * just past the LAST record-ending LF found in buf[from..], or -1 when there is none.
    */
-  scan(buf: Buffer, from = 0): number {
+  scan(buf: UnitArray, from = 0): number {
     const len = buf.length;
     if (!Number.isInteger(from) || from < 0 || from > len) {
       throw new FeedmillError('FEEDMILL_INTERNAL', `CSV boundary scan: from ${from} is outside the buffer (length ${len})`);
@@ -74,10 +92,11 @@ export class CsvBoundaryScanner {
     const quote = this.#quote;
     if (quote < 0) {
       // No quoting: every LF ends a record, so only the last one matters.
-      const lf = buf.lastIndexOf(LF);
+      const lf = buf.lastIndexOf(this.#lf);
       return lf >= from ? lf + 1 : -1;
     }
     const delim = this.#delim;
+    const LF = this.#lf;
     let mode = this.#mode;
     let p = from;
     if (this.#pendingQuote) {

@@ -41,11 +41,29 @@ export function readHeader(
   let lf = header.line - 1 + header.raw.split('\n').length;
   let at = bom;
   while (lf > 0) {
-    const i = head.indexOf(0x0a, at);
-    if (i === -1) return undefined;
-    at = i + 1;
+    at = afterLf(head, at, detected.encoding, bom);
+    if (at === -1) return undefined;
     lf--;
   }
   return { fields: header.fields, line: header.line, dataStart: at, dataLine: header.line + header.raw.split('\n').length };
 }
 
+const LF_UTF16LE = Buffer.from([0x0a, 0x00]);
+const LF_UTF16BE = Buffer.from([0x00, 0x0a]);
+
+/**
+ * The offset just past the next LF at or after `at`, -1 when there is none. In UTF-16 an LF is a
+ * whole unit (`0A 00` little-endian), at an even distance from the text's start: a `0A` byte
+ * elsewhere is half of another character (U+010A is `0A 01`).
+ */
+function afterLf(head: Buffer, at: number, encoding: string, textStart: number): number {
+  if (encoding !== 'utf-16le' && encoding !== 'utf-16be') {
+    const i = head.indexOf(0x0a, at);
+    return i === -1 ? -1 : i + 1;
+  }
+  const lf = encoding === 'utf-16le' ? LF_UTF16LE : LF_UTF16BE;
+  for (let i = head.indexOf(lf, at); i !== -1; i = head.indexOf(lf, i + 1)) {
+    if ((i - textStart) % 2 === 0) return i + 2;
+  }
+  return -1;
+}

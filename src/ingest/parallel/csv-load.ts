@@ -12,12 +12,13 @@
  * Chunk `seq` gives its offers oids from `seq * CHUNK_OID_SPAN`: merged, the offers are in source
  * order, whichever shard loaded them. Line numbers and byte offsets are the file's own.
  *
- * Only for UTF-8 and the single-byte encodings (the scanner reads bytes: the delimiter, quote and
- * LF are single bytes there, never part of another character) and for profiles whose rows map
- * independently (`independentCsvRows`).
+ * For UTF-8 and the single-byte encodings the scanner reads bytes (the delimiter, quote and LF are
+ * single bytes there, never part of another character); for UTF-16 it reads 16-bit units, and the
+ * bytes are handed on in whole units (an odd byte at the end of a read waits for the next one).
+ * Only for profiles whose rows map independently (`independentCsvRows`).
  */
 import { FeedmillError } from '../../errors.js';
-import { CsvBoundaryScanner } from '../csv/boundaries.js';
+import { CsvBoundaryScanner, unitValue, type ScanUnits } from '../csv/boundaries.js';
 import { MAX_RECORD_CHARS, type CsvDialect } from '../csv/engine.js';
 import type { TextEncodingName } from '../decode.js';
 import type { ShardChunk, ShardMessage } from './shard-worker.js';
@@ -35,7 +36,7 @@ export interface ParallelCsvOptions {
   profile: string;
   header: string[];
   dialect: CsvDialect;
-  /** UTF-8 or a single-byte encoding (see `isByteCuttable`). */
+  /** UTF-8, UTF-16 or a single-byte encoding (see `isUnitCuttable`). */
   encoding: TextEncodingName;
   defaultCurrency: string | undefined;
   sourceName: string;
@@ -52,6 +53,12 @@ export interface ParallelCsvOptions {
 
 export class ParallelCsvLoad extends ShardSet {
   readonly #scanner: CsvBoundaryScanner;
+  /** Bytes per code unit: 2 for UTF-16, whose chunks are scanned as 16-bit units. */
+  readonly #unit: 1 | 2;
+  /** LF as a unit of this encoding (see unitValue). */
+  readonly #lf: number;
+  /** UTF-16: a read's last byte when the read had an odd length, completed by the next read. */
+  #carry: Buffer | undefined;
   readonly #chunkBytes: number;
   readonly #bom: number;
   /** Bytes still to skip at the start of the stream. */
@@ -85,10 +92,14 @@ export class ParallelCsvLoad extends ShardSet {
     this.#bom = opts.bom;
     this.#skip = opts.skip;
     this.#cutAt = opts.skip;
-    this.#chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
+    const units: ScanUnits = opts.encoding === 'utf-16le' || opts.encoding === 'utf-16be' ? opts.encoding : 'byte';
+    this.#unit = units === 'byte' ? 1 : 2;
+    this.#lf = unitValue(LF, units);
+    // Marks fall on unit boundaries: so do the bytes scanned up to them.
+    this.#chunkBytes = Math.max(this.#unit, (opts.chunkBytes ?? CHUNK_BYTES) - ((opts.chunkBytes ?? CHUNK_BYTES) % this.#unit));
     this.#mark = this.#cutAt + this.#chunkBytes;
     this.#line = opts.firstLine;
-    this.#scanner = new CsvBoundaryScanner(opts.dialect);
+    this.#scanner = new CsvBoundaryScanner(opts.dialect, units);
   }
 
   /** Takes the next bytes of the (decompressed) source, in order. */
@@ -100,13 +111,13 @@ export class ParallelCsvLoad extends ShardSet {
       piece = piece.subarray(n);
       this.#skip -= n;
     }
+    if (this.#unit === 2) piece = this.#wholeUnits(piece);
     let off = 0;
     while (off < piece.length) {
       // Scan up to the next mark at most, so that a cut never depends on how the bytes were read.
       const at = this.#cutAt + this.#pendingLen;
-      const end = Math.min(piece.length, off + Math.max(1, this.#mark - at));
-      const view = piece.subarray(0, end);
-      const found = this.#scanner.scan(view, off);
+      const end = Math.min(piece.length, off + Math.max(this.#unit, this.#mark - at));
+      const found = this.#scan(piece.subarray(0, end), off);
       if (found !== -1) this.#lastEnd = at + (found - off);
       this.#pieces.push(piece.subarray(off, end));
       this.#pendingLen += end - off;
@@ -132,7 +143,35 @@ export class ParallelCsvLoad extends ShardSet {
   /** The end of the source: the rest goes out as the last chunk. */
   endBytes(): void {
     this.check();
+    if (this.#carry !== undefined) {
+      // Half a UTF-16 unit ends the file: the shard's decoder reports it, where one thread would.
+      this.#pieces.push(this.#carry);
+      this.#pendingLen += this.#carry.length;
+      this.#carry = undefined;
+    }
     if (this.#pendingLen > 0) this.#cut(this.#pendingLen);
+  }
+
+  /** Index just past the last record end in view[from..] (-1: none), in bytes whatever the unit. */
+  #scan(view: Buffer, from: number): number {
+    if (this.#unit === 1) return this.#scanner.scan(view, from);
+    const units = new Uint16Array(view.buffer, view.byteOffset, view.length >> 1);
+    const found = this.#scanner.scan(units, from >> 1);
+    return found === -1 ? -1 : found * 2;
+  }
+
+  /** A UTF-16 read as whole units at an even address (a Uint16Array view needs both). */
+  #wholeUnits(piece: Buffer): Buffer {
+    let p = piece;
+    if (this.#carry !== undefined) {
+      p = Buffer.concat([this.#carry, p]);
+      this.#carry = undefined;
+    }
+    if (p.length % 2 === 1) {
+      this.#carry = Buffer.from(p.subarray(p.length - 1));
+      p = p.subarray(0, p.length - 1);
+    }
+    return p.byteOffset % 2 === 0 ? p : Buffer.from(p);
   }
 
   #cut(length: number): void {
@@ -141,7 +180,7 @@ export class ParallelCsvLoad extends ShardSet {
     const rest = length < all.length ? Buffer.from(all.subarray(length)) : undefined;
     const bytes = all.subarray(0, length);
     const chunk: ShardChunk = { seq: this.#seq++, bytes, line: this.#line, sourceByte: this.#cutAt, textByte: this.#cutAt - this.#bom };
-    this.#line += countLf(bytes);
+    this.#line += this.#unit === 1 ? countLf(bytes) : countLfUnits(bytes, this.#lf);
     this.#cutAt += length;
     this.#pieces = rest === undefined ? [] : [rest];
     this.#pendingLen = rest === undefined ? 0 : rest.length;
@@ -152,5 +191,12 @@ export class ParallelCsvLoad extends ShardSet {
 function countLf(bytes: Buffer): number {
   let n = 0;
   for (let i = bytes.indexOf(LF); i !== -1; i = bytes.indexOf(LF, i + 1)) n++;
+  return n;
+}
+
+function countLfUnits(bytes: Buffer, lf: number): number {
+  const units = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
+  let n = 0;
+  for (let i = units.indexOf(lf); i !== -1; i = units.indexOf(lf, i + 1)) n++;
   return n;
 }

@@ -250,3 +250,34 @@ test('random text, random buffers: cuts are the engine record ends, chunks parse
     { numRuns: 300 },
   );
 });
+
+/** The text's UTF-16 code units as the scanner reads them (a Uint16Array over bytes in that order). */
+function utf16Units(text: string, encoding: 'utf-16le' | 'utf-16be'): Uint16Array {
+  const bytes = Buffer.from(text, 'utf16le');
+  if (encoding === 'utf-16be') bytes.swap16();
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+}
+
+test('UTF-16, either byte order: the unit scan cuts where the byte scan cuts the same text in UTF-8', () => {
+  // Characters whose UTF-16 units hold the bytes of LF, quote or comma (U+0A0A, U+220A, U+2C22, U+010A)
+  // and a surrogate pair: none of them may be taken for one.
+  const unit = fc.constantFrom('a', 'é', '\u0a0a', '\u220a', '\u2c22', '\u010a', '\u{1F600}', ',', '"', '""', '\n', '\r\n', '\n\n');
+  fc.assert(
+    fc.property(fc.string({ unit, maxLength: 60 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 8 }), fc.constantFrom('utf-16le', 'utf-16be'), (text, quoted, endSeeds, encoding) => {
+      const dialect: CsvDialect = { delimiter: ',', quote: quoted ? '"' : null };
+      const bytes = Buffer.from(text);
+      // Engine cuts in UTF-8 bytes, as code-unit offsets of the same text.
+      const expected = engineCuts(bytes, parseBytes(bytes, dialect)).map((b) => bytes.subarray(0, b).toString('utf8').length);
+      const units = utf16Units(text, encoding);
+      const ends = [...new Set([...endSeeds.map((s) => s % (units.length + 1)), units.length])].sort((a, b) => a - b);
+      const scanner = new CsvBoundaryScanner(dialect, encoding);
+      let pos = 0;
+      for (const end of ends) {
+        const cut = scanner.scan(units.subarray(0, end), pos);
+        assert.equal(cut, expected.filter((c) => c > pos && c <= end).at(-1) ?? -1, `${encoding} piece ${pos}..${end} of ${JSON.stringify(text)}`);
+        pos = end;
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
