@@ -78,19 +78,48 @@ export function shippingEntries(text: string): string[] {
 }
 
 /**
+ * Google's day counts of a shipping entry, in the order its text form appends them after the price
+ * (`shipping(country:region:service:price:min_handling_time:max_handling_time:min_transit_time:
+ * max_transit_time)`).
+ */
+export const SHIPPING_DAY_COUNTS = ['min_handling_time', 'max_handling_time', 'min_transit_time', 'max_transit_time'] as const;
+const BASE_PARTS = ['country', 'region', 'postal_code', 'service', 'price'] as const;
+
+/**
  * The text form of a shipping entry given by part (Google's XML sub-elements, a TSV header's
- * sub-attributes): local name → value. A region or a postal code share the second slot.
+ * sub-attributes): local name → value. A region or a postal code share the second slot. The day
+ * counts, when the source gives any, follow the price: eight parts instead of four.
  */
 export function shippingFromParts(parts: ReadonlyMap<string, string>): string {
   const region = parts.get('region') || parts.get('postal_code') || '';
-  return `${parts.get('country') ?? ''}:${region}:${parts.get('service') ?? ''}:${parts.get('price') ?? ''}`;
+  const entry = `${parts.get('country') ?? ''}:${region}:${parts.get('service') ?? ''}:${parts.get('price') ?? ''}`;
+  // Per shipping element of every XML record: when the parts are only those read above, the day
+  // counts are not looked up at all.
+  let known = 0;
+  for (const k of BASE_PARTS) if (parts.has(k)) known++;
+  if (parts.size === known) return entry;
+  let days = '';
+  let any = false;
+  for (const k of SHIPPING_DAY_COUNTS) {
+    const d = parts.get(k) ?? '';
+    if (d !== '') any = true;
+    days += `:${d}`;
+  }
+  return any ? entry + days : entry;
+}
+
+/** An entry's parts: `country:region:service:price`, or those and the four day counts; else undefined. */
+export function shippingParts(entry: string): string[] | undefined {
+  const parts = entry.split(':');
+  return parts.length === 4 || parts.length === 8 ? parts : undefined;
 }
 
 /** The price of a shipping value: its first entry's, or the value itself when it is a bare amount. */
 export function firstShippingPrice(text: string): string {
   const first = shippingEntries(text)[0] ?? text;
   const colon = first.lastIndexOf(':');
-  return colon < 0 ? text : first.slice(colon + 1);
+  if (colon < 0) return text;
+  return shippingParts(first)?.[3] ?? first.slice(colon + 1);
 }
 
 /** Where a record came from: a CSV line or an XML element path, and its byte offset. */

@@ -8,8 +8,14 @@
  * or from its shipping price alone, which becomes `:::<price>`: Google then applies it to the feed's
  * target country. An empty country is allowed for that reason; a region holding a digit or `*` is a
  * postal code (Google's XML has `g:postal_code` for it, the text form one slot for both).
+ *
+ * An entry may carry Google's day counts after its price (min/max handling and transit time, whole
+ * days, the minimum not above the maximum): Google's XML writes them as sub-elements; the text form
+ * of Google's TSV and Meta's CSV has four parts under a plain `shipping` header, so they are left
+ * out there.
  */
 import { CURRENCY_PATTERN, formatPrice } from '../../money.js';
+import { SHIPPING_DAY_COUNTS, shippingParts } from '../../model.js';
 import { escapeXmlText } from '../../emit/index.js';
 import { parseFeedPrice, toMinorUnits, type Reason } from '../validate/index.js';
 
@@ -21,6 +27,22 @@ export interface ShippingEntry {
   readonly service: string;
   /** `4.95 EUR`. */
   readonly price: string;
+  /** The day counts in SHIPPING_DAY_COUNTS order, '' where not given; absent when none is. */
+  readonly days?: readonly string[] | undefined;
+}
+
+const DAYS = /^[0-9]{1,3}$/;
+
+/** The day counts of an eight-part entry, or undefined when one is not a whole number or a minimum exceeds its maximum. */
+function dayCounts(parts: readonly string[]): string[] | undefined {
+  const days = parts.slice(4).map((d) => d.trim());
+  if (days.some((d) => d !== '' && !DAYS.test(d))) return undefined;
+  for (const [min, max] of [[0, 1], [2, 3]] as const) {
+    const lo = days[min] as string;
+    const hi = days[max] as string;
+    if (lo !== '' && hi !== '' && Number(lo) > Number(hi)) return undefined;
+  }
+  return days.map((d) => (d === '' ? '' : String(Number(d))));
 }
 
 const COUNTRY = /^(?:[A-Za-z]{2})?$/;
@@ -36,15 +58,18 @@ const POSTAL = /[0-9*]/;
  * refused as for every price), or the reason it is invalid.
  */
 export function parseShippingEntry(text: string, currency: string): ShippingEntry | Reason {
-  const parts = text.split(':');
-  if (parts.length !== 4) return 'invalid_shipping';
-  const [country, region, service, price] = parts.map((p) => p.trim()) as [string, string, string, string];
+  const parts = shippingParts(text);
+  if (parts === undefined) return 'invalid_shipping';
+  const [country, region, service, price] = parts.slice(0, 4).map((p) => p.trim()) as [string, string, string, string];
   if (!COUNTRY.test(country) || !PLAIN_PART.test(region) || !PLAIN_PART.test(service) || price === '') return 'invalid_shipping';
+  const days = parts.length === 8 ? dayCounts(parts) : undefined;
+  if (parts.length === 8 && days === undefined) return 'invalid_shipping';
   if (!CURRENCY_PATTERN.test(currency)) return 'invalid_currency';
   const r = toMinorUnits(price, currency);
   if (!r.ok) return r.reason;
   if (r.minor < 0) return 'price_not_positive';
-  return { country: country.toUpperCase(), region, service, price: formatPrice(r.minor, currency) };
+  const entry = { country: country.toUpperCase(), region, service, price: formatPrice(r.minor, currency) };
+  return days === undefined || days.every((d) => d === '') ? entry : { ...entry, days };
 }
 
 /** The entry of an item that has only a shipping price (minor units): for the feed's target country. */
@@ -71,14 +96,22 @@ export function shippingMarkup(e: ShippingEntry, prefix: string): string {
     out += `<${prefix}${name}>${escapeXmlText(e.region)}</${prefix}${name}>`;
   }
   if (e.service !== '') out += `<${prefix}service>${escapeXmlText(e.service)}</${prefix}service>`;
-  return `${out}<${prefix}price>${e.price}</${prefix}price>`;
+  out += `<${prefix}price>${e.price}</${prefix}price>`;
+  if (e.days !== undefined) {
+    for (const [i, name] of SHIPPING_DAY_COUNTS.entries()) {
+      const d = e.days[i] as string;
+      if (d !== '') out += `<${prefix}${name}>${d}</${prefix}${name}>`;
+    }
+  }
+  return out;
 }
 
 /** An entry as written in a feed (`feedmill validate`): the text form with a price and its currency. */
 export function checkShippingText(value: string): Reason | null {
-  const parts = value.split(':');
-  if (parts.length !== 4) return 'invalid_shipping';
+  const parts = shippingParts(value);
+  if (parts === undefined) return 'invalid_shipping';
   const [country, region, service, price] = parts as [string, string, string, string];
   if (!/^(?:[A-Z]{2})?$/.test(country) || !PLAIN_PART.test(region) || !PLAIN_PART.test(service)) return 'invalid_shipping';
+  if (parts.length === 8 && dayCounts(parts) === undefined) return 'invalid_shipping';
   return parseFeedPrice(price, 'amount-currency') === undefined ? 'invalid_price' : null;
 }

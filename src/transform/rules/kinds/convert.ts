@@ -8,7 +8,7 @@
  * the old currency, every channel that writes them would drop them as `invalid_currency`.
  */
 import { CURRENCY_PATTERN, currencyExponent, formatPrice } from '../../../money.js';
-import { shippingEntries } from '../../../model.js';
+import { shippingEntries, shippingParts } from '../../../model.js';
 import { toMinorUnits } from '../../validate/index.js';
 import { at, decimal, fail, knownKeys, object, oneOf } from '../check.js';
 import { mulRatio, parseDecimal, pow10, ratio, type Ratio } from '../decimal.js';
@@ -95,15 +95,18 @@ export const convertKind: RuleKindDef<ConvertBody> = {
 function convertedEntries(text: string, from: string, to: string, r: Ratio): string | null {
   const out: string[] = [];
   for (const entry of shippingEntries(text)) {
-    const colon = entry.lastIndexOf(':');
-    const price = toMinorUnits(entry.slice(colon + 1).trim(), from);
-    if (!price.ok) {
+    // The price is the fourth part (day counts may follow it); a bare amount is all price.
+    const parts = entry.includes(':') ? shippingParts(entry) : [entry];
+    const at = parts === undefined ? -1 : parts.length === 1 ? 0 : 3;
+    const price = at < 0 ? undefined : toMinorUnits((parts as string[])[at]?.trim() ?? '', from);
+    if (price === undefined || !price.ok) {
       out.push(entry);
       continue;
     }
     const minor = mulRatio(price.minor, r);
     if (!Number.isSafeInteger(minor)) return null;
-    out.push(`${entry.slice(0, colon + 1)}${formatPrice(minor, to)}`);
+    (parts as string[])[at] = formatPrice(minor, to);
+    out.push((parts as string[]).join(':'));
   }
   return out.join(',');
 }

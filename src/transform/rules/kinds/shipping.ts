@@ -14,7 +14,7 @@
  * Entries priced in another currency than the item's are not read (put a convert rule after this
  * one, not before); invalid entries are skipped here and reported by the channels that write them.
  */
-import { shippingEntries } from '../../../model.js';
+import { shippingEntries, shippingParts } from '../../../model.js';
 import type { Item } from '../../item.js';
 import { toMinorUnits } from '../../validate/index.js';
 import { at, fail, knownKeys, object, oneOf } from '../check.js';
@@ -34,9 +34,9 @@ export function shippingRateFor(text: string, country: string, currency: string)
   let regional: number | undefined;
   let anywhere: number | undefined;
   for (const entry of shippingEntries(text)) {
-    // A bare amount (`4.00`) is an entry without a country.
-    const parts = entry.includes(':') ? entry.split(':') : ['', '', '', entry];
-    if (parts.length !== 4) continue;
+    // A bare amount (`4.00`) is an entry without a country; day counts may follow the price.
+    const parts = entry.includes(':') ? shippingParts(entry) : ['', '', '', entry];
+    if (parts === undefined) continue;
     const c = (parts[0] as string).trim().toUpperCase();
     if (c !== country && c !== '') continue;
     const r = toMinorUnits((parts[3] as string).trim(), currency);
