@@ -36,21 +36,30 @@ async function ingest(env: TestEnv, file: string, parallel: Parameters<typeof in
 
 const REJECTS_SQL = 'SELECT line, byte_offset, field, code, message, raw FROM rejects ORDER BY line, code';
 
-test('a file loaded by two shard threads in small chunks gives the same staging as one thread', async (t) => {
+/**
+ * Loads the same bytes on one thread and on two shards (each in its own environment), checks that
+ * the results, offers and rejects are the same, and returns the parallel load's environment.
+ */
+async function sameAsOneThread(t: { after: (fn: () => void) => void }, bytes: string | Buffer, parallel = PARALLEL) {
   const one = testEnv();
   const two = testEnv();
   t.after(() => (one.cleanup(), two.cleanup()));
-  const text = catalog();
-  writeFileSync(one.path('c.csv'), text);
-  writeFileSync(two.path('c.csv'), text);
+  writeFileSync(one.path('c.csv'), bytes);
+  writeFileSync(two.path('c.csv'), bytes);
   const a = await ingest(one, one.path('c.csv'), false);
-  const b = await ingest(two, two.path('c.csv'), PARALLEL);
-  assert.ok(a.rejected > 10 && a.rejectsByCode.RECORD_DUPLICATE_ID !== undefined, 'the corpus has rejects and duplicates');
+  const b = await ingest(two, two.path('c.csv'), parallel);
   const { seconds: _s1, ...ra } = a;
   const { seconds: _s2, ...rb } = b;
   assert.deepEqual(rb, ra);
   assert.deepEqual(stagedRows(two, OFFERS_SQL), stagedRows(one, OFFERS_SQL));
   assert.deepEqual(stagedRows(two, REJECTS_SQL), stagedRows(one, REJECTS_SQL));
+  return { result: a, two };
+}
+
+test('a file loaded by two shard threads in small chunks gives the same staging as one thread', async (t) => {
+  const text = catalog();
+  const { result: a, two } = await sameAsOneThread(t, text);
+  assert.ok(a.rejected > 10 && a.rejectsByCode.RECORD_DUPLICATE_ID !== undefined, 'the corpus has rejects and duplicates');
   // Each rejected row's byte offset (in the text after the BOM) is where that row starts.
   const body = Buffer.from(text.slice(1));
   const rejects = stagedRows(two, REJECTS_SQL) as { line: number; byte_offset: number | null; code: string; raw: string }[];
@@ -70,23 +79,12 @@ test('a file loaded by two shard threads in small chunks gives the same staging 
 });
 
 test('a Windows-1252 file loads in parallel too, and byte offsets point into the file as it is', async (t) => {
-  const one = testEnv();
-  const two = testEnv();
-  t.after(() => (one.cleanup(), two.cleanup()));
   // The corpus without its BOM, written one byte per character as Excel for Windows writes it.
   const text = catalog().slice(1);
   const bytes = Buffer.from([...text].map((c) => ({ é: 0xe9, '—': 0x97 })[c] ?? c.charCodeAt(0)));
   assert.ok(bytes.every((b) => b < 0x80 || b === 0xe9 || b === 0x97));
-  writeFileSync(one.path('c.csv'), bytes);
-  writeFileSync(two.path('c.csv'), bytes);
-  const a = await ingest(one, one.path('c.csv'), false);
-  const b = await ingest(two, two.path('c.csv'), PARALLEL);
+  const { result: a, two } = await sameAsOneThread(t, bytes);
   assert.equal(a.encoding, 'windows-1252');
-  const { seconds: _s1, ...ra } = a;
-  const { seconds: _s2, ...rb } = b;
-  assert.deepEqual(rb, ra);
-  assert.deepEqual(stagedRows(two, OFFERS_SQL), stagedRows(one, OFFERS_SQL));
-  assert.deepEqual(stagedRows(two, REJECTS_SQL), stagedRows(one, REJECTS_SQL));
   assert.ok((stagedRows(two, 'SELECT max(oid) AS top FROM offers') as { top: number }[])[0]!.top > 1_000_000, 'the load was cut into chunks');
   const titles = stagedRows(two, "SELECT title FROM offers WHERE title LIKE 'Article 1 %'") as { title: string }[];
   assert.deepEqual(titles, [{ title: 'Article 1 — café' }]);
@@ -103,21 +101,10 @@ function utf16(text: string, encoding: 'utf-16le' | 'utf-16be'): Buffer {
 
 for (const encoding of ['utf-16le', 'utf-16be'] as const) {
   test(`a ${encoding.toUpperCase()} file loads in parallel too, cut on whole units, with offsets into the file`, async (t) => {
-    const one = testEnv();
-    const two = testEnv();
-    t.after(() => (one.cleanup(), two.cleanup()));
     const bytes = utf16(catalog(), encoding);
-    writeFileSync(one.path('c.csv'), bytes);
-    writeFileSync(two.path('c.csv'), bytes);
-    const a = await ingest(one, one.path('c.csv'), false);
     // An odd chunk size: marks still fall between units.
-    const b = await ingest(two, two.path('c.csv'), { shards: 2, chunkBytes: 777 });
+    const { result: a, two } = await sameAsOneThread(t, bytes, { shards: 2, chunkBytes: 777 });
     assert.equal(a.encoding, encoding);
-    const { seconds: _s1, ...ra } = a;
-    const { seconds: _s2, ...rb } = b;
-    assert.deepEqual(rb, ra);
-    assert.deepEqual(stagedRows(two, OFFERS_SQL), stagedRows(one, OFFERS_SQL));
-    assert.deepEqual(stagedRows(two, REJECTS_SQL), stagedRows(one, REJECTS_SQL));
     assert.ok((stagedRows(two, 'SELECT max(oid) AS top FROM offers') as { top: number }[])[0]!.top > 1_000_000, 'the load was cut into chunks');
     assert.deepEqual(stagedRows(two, "SELECT title FROM offers WHERE title LIKE 'Article 2 %'"), [{ title: 'Article 2 \u{1F600} \u010a — café' }]);
     const rejects = (stagedRows(two, REJECTS_SQL) as { line: number; byte_offset: number; code: string; raw: string }[]).filter((r) => r.code === 'RECORD_BAD_PRICE');
