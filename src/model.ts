@@ -83,7 +83,6 @@ export function shippingEntries(text: string): string[] {
  * max_transit_time)`).
  */
 export const SHIPPING_DAY_COUNTS = ['min_handling_time', 'max_handling_time', 'min_transit_time', 'max_transit_time'] as const;
-const BASE_PARTS = ['country', 'region', 'postal_code', 'service', 'price'] as const;
 
 /**
  * The text form of a shipping entry given by part (Google's XML sub-elements, a TSV header's
@@ -93,11 +92,7 @@ const BASE_PARTS = ['country', 'region', 'postal_code', 'service', 'price'] as c
 export function shippingFromParts(parts: ReadonlyMap<string, string>): string {
   const region = parts.get('region') || parts.get('postal_code') || '';
   const entry = `${parts.get('country') ?? ''}:${region}:${parts.get('service') ?? ''}:${parts.get('price') ?? ''}`;
-  // Per shipping element of every XML record: when the parts are only those read above, the day
-  // counts are not looked up at all.
-  let known = 0;
-  for (const k of BASE_PARTS) if (parts.has(k)) known++;
-  if (parts.size === known) return entry;
+  // Per shipping element of every XML record: no array built when there is no day count.
   let days = '';
   let any = false;
   for (const k of SHIPPING_DAY_COUNTS) {

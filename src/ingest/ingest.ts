@@ -427,8 +427,8 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
 
   /**
    * A parallel load (src/ingest/parallel) when the source is a large CSV (UTF-8, UTF-16 or a
-   * single-byte encoding), and its profile maps
-   * rows independently; undefined otherwise. The header is parsed here, from the sniffed head.
+   * single-byte encoding) and its profile maps rows independently; undefined otherwise. The header
+   * is parsed here, from the sniffed head.
    */
   function parallelInput(head: Buffer, detected: DetectedEncoding, dialect: CsvDialect, preamble: number): Input | undefined {
     const wanted = parallelWanted();

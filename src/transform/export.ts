@@ -386,7 +386,6 @@ async function writeReport(dir: string, channel: string, report: QualitySnapshot
   return jsonPath;
 }
 
-/** What a feed's manifest records of its channel definition, to tell when a re-export is due. */
 /**
  * The currency a channel's items end in when its rules convert prices: the target of the last
  * convert rule that applies to it (the shared rules first, then the channel's own). Items the
@@ -399,6 +398,7 @@ export function convertTarget(rules: RuleSetSpec | undefined, channel: string): 
   return to;
 }
 
+/** What a feed's manifest records of its channel definition, to tell when a re-export is due. */
 export function channelHash(definition: ChannelDefinition): string {
   // What renders the feed, not where its file lies (an install moved to another folder).
   const { file: _file, ...rendered } = definition;

@@ -96,7 +96,8 @@ export class ParallelCsvLoad extends ShardSet {
     this.#unit = units === 'byte' ? 1 : 2;
     this.#lf = unitValue(LF, units);
     // Marks fall on unit boundaries: so do the bytes scanned up to them.
-    this.#chunkBytes = Math.max(this.#unit, (opts.chunkBytes ?? CHUNK_BYTES) - ((opts.chunkBytes ?? CHUNK_BYTES) % this.#unit));
+    const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
+    this.#chunkBytes = Math.max(this.#unit, chunkBytes - (chunkBytes % this.#unit));
     this.#mark = this.#cutAt + this.#chunkBytes;
     this.#line = opts.firstLine;
     this.#scanner = new CsvBoundaryScanner(opts.dialect, units);

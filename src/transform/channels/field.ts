@@ -49,10 +49,10 @@ export function compileGetter(def: Pick<FieldDefinition, 'source' | 'template' |
 
 const NO_REASONS: readonly Reason[] = Object.freeze([]);
 
-/** `priceOf` resolves another field by name, for `below` (sale price < price). */
 /**
- * `feedCurrency`: set for a channel that writes no currency anywhere (idealo): its bare amounts are
- * read in that currency, so a price in any other is invalid (see compileChannel).
+ * `priceOf` resolves another field by name, for `below` (sale price < price). `feedCurrency` is set
+ * for a channel that writes no currency anywhere (idealo): its bare amounts are read in that
+ * currency, so a price in any other is invalid (see compileChannel).
  */
 export function compileField(def: FieldDefinition, format: ChannelFormat, priceOf: (name: string) => Getter | undefined, feedCurrency?: string): FieldRenderer {
   const get = compileGetter(def);

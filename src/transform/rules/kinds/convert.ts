@@ -97,16 +97,16 @@ function convertedEntries(text: string, from: string, to: string, r: Ratio): str
   for (const entry of shippingEntries(text)) {
     // The price is the fourth part (day counts may follow it); a bare amount is all price.
     const parts = entry.includes(':') ? shippingParts(entry) : [entry];
-    const at = parts === undefined ? -1 : parts.length === 1 ? 0 : 3;
-    const price = at < 0 ? undefined : toMinorUnits((parts as string[])[at]?.trim() ?? '', from);
-    if (price === undefined || !price.ok) {
+    const at = parts?.length === 1 ? 0 : 3;
+    const price = parts === undefined ? undefined : toMinorUnits((parts[at] as string).trim(), from);
+    if (parts === undefined || price === undefined || !price.ok) {
       out.push(entry);
       continue;
     }
     const minor = mulRatio(price.minor, r);
     if (!Number.isSafeInteger(minor)) return null;
-    (parts as string[])[at] = formatPrice(minor, to);
-    out.push((parts as string[]).join(':'));
+    parts[at] = formatPrice(minor, to);
+    out.push(parts.join(':'));
   }
   return out.join(',');
 }
