@@ -114,6 +114,11 @@ export function firstShippingPrice(text: string): string {
   const first = shippingEntries(text)[0] ?? text;
   const colon = first.lastIndexOf(':');
   if (colon < 0) return text;
+  // Read for every row of a catalog with shipping: four parts (the usual) are told by their third
+  // colon being the last, without splitting. Day counts after the price make eight.
+  const second = first.indexOf(':', first.indexOf(':') + 1);
+  const third = second < 0 ? -1 : first.indexOf(':', second + 1);
+  if (third < 0 || third === colon) return first.slice(colon + 1);
   return shippingParts(first)?.[3] ?? first.slice(colon + 1);
 }
 
