@@ -1,7 +1,8 @@
 /**
  * The load's duplicate check (StagingWriter.finish): the first occurrence of an offer id stays, every
  * later one is rejected with its own line and the first one's; a product left without offers goes
- * too. It works without an index on offer_id, which the staging file no longer carries.
+ * too. It works without an index on offer_id, which the staging file no longer carries; so do the
+ * queries that read a staging file's offers by their oid.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StagingWriter } from '../../src/staging/writer.js';
+import { OID_BOUNDS_SQL, oidBounds } from '../../src/staging/reader.js';
 
 function tempFile(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'feedmill-dups-'));
@@ -67,4 +69,17 @@ test('no duplicates: nothing rejected, nothing left behind', (t) => {
   for (let i = 0; i < 1000; i++) w.standaloneOffer({}, offer(`SKU-${i}`), i + 2);
   const counts = w.finish();
   assert.deepEqual([counts.accepted, counts.rejected, counts.duplicates], [1000, 0, 0]);
+});
+
+test("an export's first query, the oid bounds, seeks both ends of the table instead of reading it", (t) => {
+  const path = tempFile(t);
+  const w = new StagingWriter(path, { rejectLimit: 0 });
+  for (let i = 0; i < 50; i++) w.standaloneOffer({}, offer(`SKU-${i}`), i + 2);
+  w.finish();
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${OID_BOUNDS_SQL}`).all() as { detail: string }[]).map((r) => r.detail);
+  // Without an index on offers, `SELECT min(oid), max(oid)` read every page of the table.
+  assert.ok(!plan.some((d) => d.startsWith('SCAN offers')), plan.join('; '));
+  assert.deepEqual(oidBounds(db), { lo: 1, hi: 50 });
 });

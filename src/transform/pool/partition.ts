@@ -6,7 +6,7 @@
  * and a split feed's granularity.
  */
 import type { RowidRange, StagingDb } from '../../staging/index.js';
-import { rowidRanges } from '../../staging/index.js';
+import { oidBounds, rowidRanges } from '../../staging/index.js';
 
 /** Offers per range on big catalogs. @default 20_000 */
 export const DEFAULT_RANGE_ROWS = 20_000;
@@ -29,8 +29,8 @@ export function rangeCount(span: number, rangeRows: number = DEFAULT_RANGE_ROWS)
  * about equal numbers of offers).
  */
 export function partitionOffers(db: StagingDb, rangeRows: number = DEFAULT_RANGE_ROWS): IndexedRange[] {
-  const row = db.prepare('SELECT min(oid) AS lo, max(oid) AS hi FROM offers').get() as { lo: number | null; hi: number | null };
-  if (row.lo === null || row.hi === null) return [];
+  const row = oidBounds(db);
+  if (row === undefined) return [];
   const count = rangeCount(Math.min(row.hi - row.lo + 1, offerCount(db)), rangeRows);
   return rowidRanges(db, count).map((r, index) => ({ ...r, index }));
 }
