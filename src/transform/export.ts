@@ -134,8 +134,9 @@ export async function exportCatalog(opts: ExportOptions): Promise<ExportResult> 
     const rules: RuleSetSpec | undefined = rulesPath === null ? undefined : loadRuleFile(rulesPath);
     const rulesKey = rules === undefined ? undefined : sha256(canonicalJson(rules));
     const feedsDir = opts.feedsDir ?? DEFAULT_FEEDS_DIR;
-    // The currency the version's bare prices were read in, for channels that write none.
-    const catalogCurrency = version.loadSettings?.currency ?? catalogSettings.currency ?? DEFAULT_CURRENCY;
+    // For channels that write no currency: the catalog's, as set now (`catalog set --currency`), else
+    // the one this version's bare prices were read in (`ingest --currency`).
+    const catalogCurrency = catalogSettings.currency ?? version.loadSettings?.currency ?? DEFAULT_CURRENCY;
     const plans: ChannelPlan[] = opts.channels.map((name) => {
       const definition = loadChannel(name, feedsDir);
       return {

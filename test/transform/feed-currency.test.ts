@@ -81,4 +81,11 @@ test('export: idealo drops the dollar offer of a euro catalog and says why; a co
   const uk = await cli(['export', '--catalog', 'shop', '--channels', 'idealo', '--rules', env.path('rules.yaml'), '--out', out, '--json', ...dirs]);
   assert.equal(uk.code, 0, uk.stdout + uk.stderr);
   assert.deepEqual(rows().map((r) => [r.sku, r.price]), [['E1', '8.42'], ['U1', '16.00']]);
+
+  // A dollar shop: once the catalog says so, its dollar offers are the feed's, at once.
+  const set = await cli(['catalog', 'set', 'shop', '--currency', 'USD', ...dirs]);
+  assert.equal(set.code, 0, set.stdout + set.stderr);
+  const us = await cli(['export', '--catalog', 'shop', '--channels', 'idealo', '--out', out, '--json', ...dirs]);
+  assert.equal(us.code, 0, us.stdout + us.stderr);
+  assert.deepEqual(rows().map((r) => [r.sku, r.price]), [['U1', '20.00']]);
 });
