@@ -83,3 +83,61 @@ test("an export's first query, the oid bounds, seeks both ends of the table inst
   assert.ok(!plan.some((d) => d.startsWith('SCAN offers')), plan.join('; '));
   assert.deepEqual(oidBounds(db), { lo: 1, hi: 50 });
 });
+
+/** A shard of a parallel load: its own file, chunk-spaced oids, closed without indexes. */
+function shard(path: string, seq: number, ids: readonly string[], firstLine: number) {
+  const w = new StagingWriter(path, { rejectLimit: 100 });
+  w.startChunk(seq);
+  ids.forEach((id, i) => w.standaloneOffer({ title: id }, offer(id), firstLine + i));
+  return w.closeShard();
+}
+
+test('shards merged: an id repeated across shards is rejected, the digest of distinct ids lets a clean load through', (t) => {
+  const path = tempFile(t);
+  const dir = join(path, '..');
+  const first = shard(path, 0, ['A', 'B', 'C'], 2);
+  const second = shard(join(dir, 's1.sqlite'), 1, ['D', 'B', 'E'], 5);
+  assert.equal(first.idHashes?.length, 3, 'a shard hands its id hashes over');
+  const merged = new StagingWriter(path, { rejectLimit: 100, resume: first });
+  merged.appendShards([join(dir, 's1.sqlite')], [second]);
+  const counts = merged.finish();
+  assert.deepEqual([counts.seen, counts.accepted, counts.duplicates, counts.offers], [6, 5, 1, 5]);
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  assert.deepEqual(db.prepare('SELECT line, raw FROM rejects').all(), [{ line: 6, raw: 'B' }]);
+
+  const clean = join(dir, 'clean.sqlite');
+  const a = shard(clean, 0, ['A', 'B'], 2);
+  const b = shard(join(dir, 's2.sqlite'), 1, ['C', 'D'], 4);
+  const m = new StagingWriter(clean, { rejectLimit: 0, resume: a });
+  m.appendShards([join(dir, 's2.sqlite')], [b]);
+  const c = m.finish();
+  assert.deepEqual([c.offers, c.rejected], [4, 0]);
+});
+
+test('a shard without its digest (given up) still gets its duplicates found by SQL', (t) => {
+  const path = tempFile(t);
+  const dir = join(path, '..');
+  const first = shard(path, 0, ['A', 'B'], 2);
+  const second = shard(join(dir, 's1.sqlite'), 1, ['A', 'C'], 4);
+  const merged = new StagingWriter(path, { rejectLimit: 100, resume: first });
+  merged.appendShards([join(dir, 's1.sqlite')], [{ ...second, idHashes: undefined }]);
+  assert.equal(merged.finish().duplicates, 1);
+});
+
+test("the planner's statistics: the offers' row count is written without reading the table, as ANALYZE writes it", (t) => {
+  const path = tempFile(t);
+  const w = new StagingWriter(path, { rejectLimit: 10 });
+  for (let i = 0; i < 300; i++) w.standaloneOffer({}, offer(`SKU-${i % 250}`), i + 2);
+  w.finish();
+  const db = new Database(path);
+  t.after(() => db.close());
+  const stats = () => db.prepare('SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx').all();
+  const written = stats();
+  assert.deepEqual(
+    written.find((r) => (r as { tbl: string }).tbl === 'offers'),
+    { tbl: 'offers', idx: null, stat: '250' },
+  );
+  db.exec('ANALYZE');
+  assert.deepEqual(stats(), written);
+});

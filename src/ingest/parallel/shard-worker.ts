@@ -7,7 +7,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { FeedmillError } from '../../errors.js';
-import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
+import { StagingWriter, type ShardClose } from '../../staging/writer.js';
 import { servePort, type PortMessage } from '../../worker-port.js';
 import { decodeInPieces, sourceLength, StreamDecoder, type TextEncodingName } from '../decode.js';
 import { CsvEngine, type CsvDialect } from '../csv/engine.js';
@@ -71,7 +71,7 @@ export interface ShardAck {
 /** Appending needs few pages in cache (see StagingWriterOptions.cacheMiB). */
 const SHARD_CACHE_MIB = 8;
 
-export default async function runShard(task: ShardTask): Promise<LoadCounts | null> {
+export default async function runShard(task: ShardTask): Promise<ShardClose | null> {
   const { setup } = task;
   const writer = new StagingWriter(task.path, { rejectLimit: task.rejectLimit, cacheMiB: SHARD_CACHE_MIB });
   const sink: ProfileSink = {
@@ -128,7 +128,7 @@ export default async function runShard(task: ShardTask): Promise<LoadCounts | nu
     };
   }
 
-  return servePort<{ chunk: ShardChunk } | { xml: XmlRecordBatch }, LoadCounts>(task.port, {
+  return servePort<{ chunk: ShardChunk } | { xml: XmlRecordBatch }, ShardClose>(task.port, {
     work: (m) => {
       const done = load(m);
       const ack: ShardAck = { done, records, rejected: writer.counts().rejected };

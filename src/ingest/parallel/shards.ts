@@ -10,7 +10,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { FeedmillError } from '../../errors.js';
 import { fromThread, type LoadSink } from '../../staging/load-sink.js';
-import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
+import { StagingWriter, type LoadCounts, type ShardClose } from '../../staging/writer.js';
 import { siblingWorkerFile } from '../../worker-file.js';
 import type { ShardAck, ShardMessage, ShardSetup, ShardTask } from './shard-worker.js';
 
@@ -29,7 +29,7 @@ export interface ShardSetOptions {
 interface Shard {
   path: string;
   port: MessagePort;
-  done: Promise<LoadCounts | null>;
+  done: Promise<ShardClose | null>;
   inFlight: number;
   records: number;
   rejected: number;
@@ -71,7 +71,7 @@ export class ShardSet implements LoadSink {
       }
       this.#wake();
     });
-    shard.done = (this.#pool.run(task, { transferList: [port2] }) as Promise<LoadCounts | null>).catch((err: unknown) => {
+    shard.done = (this.#pool.run(task, { transferList: [port2] }) as Promise<ShardClose | null>).catch((err: unknown) => {
       this.#failure ??= fromThread(err);
       this.#wake();
       throw this.#failure;
@@ -107,13 +107,13 @@ export class ShardSet implements LoadSink {
     this.#closed = true;
     try {
       for (const s of this.#shards) s.port.postMessage({ finish: true } satisfies ShardMessage);
-      const counts = (await Promise.all(this.#shards.map((s) => s.done))) as LoadCounts[];
+      const closed = (await Promise.all(this.#shards.map((s) => s.done))) as ShardClose[];
       // The shards have closed their files: their threads' heaps go before the merge and index
       // build take their page caches (the load's peak of memory was there, ~40 MB higher).
       await this.#destroyPool();
-      const merged = new StagingWriter(this.#opts.path, { rejectLimit: this.#opts.rejectLimit, resume: counts[0] as LoadCounts });
+      const merged = new StagingWriter(this.#opts.path, { rejectLimit: this.#opts.rejectLimit, resume: closed[0] as ShardClose });
       try {
-        merged.appendShards(this.#shards.slice(1).map((s) => s.path), counts.slice(1));
+        merged.appendShards(this.#shards.slice(1).map((s) => s.path), closed.slice(1));
         return merged.finish();
       } catch (e) {
         merged.abort();
