@@ -185,7 +185,28 @@ export class CatalogVersions {
       });
       swept.push(row.version);
     }
+    this.#sweepStrayShards(catalog, new Set(rows.map((r) => basename(`${r.stagingPath}.loading`))));
     return swept;
+  }
+
+  /**
+   * A finished parallel load removes its merged shard files in the background (src/ingest/parallel/
+   * shards.ts): a process killed meanwhile leaves `<loading>.shardN` files of a version that is no
+   * longer loading. Only files of the catalog's staging folder with that exact shape are touched.
+   */
+  #sweepStrayShards(catalog: string, loading: ReadonlySet<string>): void {
+    const dir = this.stagingDirOf(catalog);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const m = STRAY_SHARD.exec(name);
+      if (m === null || loading.has(m[1] as string)) continue;
+      rmSync(join(dir, name), { force: true });
+    }
   }
 
   /** Marks the version failed and deletes its partial file; the current version is untouched. */
@@ -310,6 +331,9 @@ function loadingFiles(loadingPath: string): string[] {
 function removeLoadingFiles(loadingPath: string): void {
   for (const f of loadingFiles(loadingPath)) rmSync(f, { force: true });
 }
+
+/** A shard file of a parallel load: `v<N>.sqlite.loading.shard<M>`; group 1 is its loading file's name. */
+const STRAY_SHARD = /^(v\d+\.sqlite\.loading)\.shard\d+$/;
 
 /** A load that has not written its files for this long, and holds no lock on them, is dead. */
 const ABANDONED_IDLE_MS = 60_000;

@@ -89,3 +89,22 @@ test("a staging file loads without a rollback journal (better-sqlite3's defensiv
   t.after(() => writer.abort());
   assert.equal(writer.db.pragma('journal_mode', { simple: true }), 'off');
 });
+
+test("a finished load's shard file left behind (its process killed during the background removal) goes with the next ingest", (t) => {
+  const env = testEnv();
+  t.after(() => env.cleanup());
+  new CatalogRegistry(env.db).add({ name: 'shop', profile: 'auto', currency: null });
+  const versions = new CatalogVersions(env.db, env.config);
+  const live = versions.begin('shop', {});
+  const writer = new StagingWriter(`${live.loadingPath}.shard1`, { rejectLimit: 10 });
+  t.after(() => writer.abort());
+  const dir = versions.stagingDirOf('shop');
+  // No version is loading into v9 any more (finished, or never recorded).
+  writeFileSync(`${dir}/v9.sqlite.loading.shard1`, 'x');
+  writeFileSync(`${dir}/v9.sqlite.loading.shard1.keep`, 'not a shard file');
+  writeFileSync(`${dir}/notes.txt`, 'the user may keep files here');
+  versions.begin('shop', {});
+  assert.equal(existsSync(`${dir}/v9.sqlite.loading.shard1`), false);
+  assert.ok(existsSync(`${live.loadingPath}.shard1`), 'a live load keeps its shard files');
+  assert.ok(existsSync(`${dir}/v9.sqlite.loading.shard1.keep`) && existsSync(`${dir}/notes.txt`));
+});
