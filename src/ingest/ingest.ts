@@ -67,7 +67,7 @@ export interface IngestOptions {
    * profile maps records independently. Default: for sources over 64 MB when config.ingestShards > 1;
    * an object forces it (tests use small chunks and batches).
    */
-  parallel?: boolean | { shards?: number; chunkBytes?: number; batchRecords?: number } | undefined;
+  parallel?: boolean | { shards?: number; chunkBytes?: number; batchRecords?: number; segmentOffers?: number } | undefined;
   /** The name to record for the source (an upload's original name). */
   sourceName?: string | undefined;
   signal?: AbortSignal | undefined;
@@ -393,7 +393,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
   }
 
   /** Whether this source may load in parallel (size, config, options), before the format's own conditions. */
-  function parallelWanted(): boolean | { shards?: number; chunkBytes?: number; batchRecords?: number } {
+  function parallelWanted(): boolean | { shards?: number; chunkBytes?: number; batchRecords?: number; segmentOffers?: number } {
     if (opts.writerThread === false) return false;
     return opts.parallel ?? (info.size >= PARALLEL_MIN_BYTES && opts.config.ingestShards > 1);
   }
@@ -420,6 +420,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
         profileOptions: optionsTakenBy(chosen.name, profileOptions),
       },
       batchRecords: typeof wanted === 'object' ? wanted.batchRecords : undefined,
+      segmentOffers: typeof wanted === 'object' ? wanted.segmentOffers : undefined,
     });
     sink = load;
     return load;
@@ -456,6 +457,7 @@ export async function ingestFile(opts: IngestOptions): Promise<IngestResult> {
       bom: detected.bom,
       firstLine: header.dataLine,
       chunkBytes: typeof wanted === 'object' ? wanted.chunkBytes : undefined,
+      segmentOffers: typeof wanted === 'object' ? wanted.segmentOffers : undefined,
     });
     sink = load;
     return {

@@ -332,8 +332,8 @@ function removeLoadingFiles(loadingPath: string): void {
   for (const f of loadingFiles(loadingPath)) rmSync(f, { force: true });
 }
 
-/** A shard file of a parallel load: `v<N>.sqlite.loading.shard<M>`; group 1 is its loading file's name. */
-const STRAY_SHARD = /^(v\d+\.sqlite\.loading)\.shard\d+$/;
+/** A shard file or segment of a parallel load (`v<N>.sqlite.loading.shard<M>[-<S>]`); group 1: its loading file. */
+const STRAY_SHARD = /^(v\d+\.sqlite\.loading)\.shard\d+(?:-\d+)?$/;
 
 /** A load that has not written its files for this long, and holds no lock on them, is dead. */
 const ABANDONED_IDLE_MS = 60_000;

@@ -215,9 +215,10 @@ export class StagingWriter {
   }
 
   /**
-   * Appends the offers and rejects of other shard files (closed by `closeShard`) to this one, then
-   * the caller runs `finish()`. Offers keep their oids (chunk-spaced, so no two shards collide).
-   * File paths are bound as parameters, never spliced into the SQL text.
+   * Appends the offers and rejects of other shard files (closed by `closeShard`) to this one: a
+   * shard's segments into shard 0's file while the load goes on, the last ones before `finish()`.
+   * Offers keep their oids (chunk-spaced, so no two shards collide). File paths are bound as
+   * parameters, never spliced into the SQL text.
    */
   appendShards(paths: readonly string[], shards: readonly ShardClose[]): void {
     this.db.exec('COMMIT');

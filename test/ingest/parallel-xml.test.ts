@@ -14,7 +14,8 @@ import { testEnv, type TestEnv } from '../helpers/env.js';
 import { OFFERS_SQL, stagedRows } from '../helpers/staging.js';
 import { FIXTURES } from './profiles/helpers.js';
 
-const PARALLEL = { shards: 2, batchRecords: 3 };
+/** Small batches and segments of 4 offers (see test/ingest/parallel.test.ts). */
+const PARALLEL = { shards: 2, batchRecords: 3, segmentOffers: 4 };
 
 /** ~300 items: CDATA, entities, comments and other elements between items, CRLF, bad and repeated ids. */
 function rss(items = 300): string {

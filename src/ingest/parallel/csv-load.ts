@@ -49,6 +49,8 @@ export interface ParallelCsvOptions {
   firstLine: number;
   /** Tests cut small files into several chunks. @default CHUNK_BYTES */
   chunkBytes?: number | undefined;
+  /** Tests rotate shard segments after a few offers. @default SEGMENT_OFFERS */
+  segmentOffers?: number | undefined;
 }
 
 export class ParallelCsvLoad extends ShardSet {
@@ -78,6 +80,7 @@ export class ParallelCsvLoad extends ShardSet {
       path: opts.path,
       shards: opts.shards,
       rejectLimit: opts.rejectLimit,
+      segmentOffers: opts.segmentOffers,
       setup: {
         kind: 'csv',
         profile: opts.profile,

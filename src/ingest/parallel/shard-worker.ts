@@ -4,7 +4,13 @@
  * each record's line and path); this thread decodes, parses, maps and inserts them into its own
  * staging file. Only acks and counts go back. The ingest thread merges the shard files once every
  * item is in (shards.ts).
+ *
+ * Shard 0 writes the version's own file. The others write segments: every `segmentOffers` offers a
+ * shard closes its file, reports it, and starts the next; the ingest thread sends the closed segment
+ * to shard 0, which copies it in between two work items. So most of the merge runs while the load
+ * goes on, on both cores, and the serial tail after the last chunk only copies the last segments.
  */
+import { rm } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
 import { FeedmillError } from '../../errors.js';
 import { StagingWriter, type ShardClose } from '../../staging/writer.js';
@@ -32,7 +38,18 @@ export interface ShardTask {
   rejectLimit: number;
   setup: ShardSetup;
   port: MessagePort;
+  /** Offers per segment file (shards other than the first); undefined: one file, never rotated. */
+  segmentOffers?: number | undefined;
 }
+
+/** A closed file of a shard's, with what it holds: merged into the version's file by shard 0. */
+export interface ShardSegment {
+  path: string;
+  closed: ShardClose;
+}
+
+/** What a shard returns when it finishes: its last (or only) file. */
+export type ShardResult = ShardSegment;
 
 export interface ShardChunk {
   /** Position of the chunk in the source: its offers take oids from `seq * CHUNK_OID_SPAN`. */
@@ -61,19 +78,28 @@ export interface XmlRecordBatch {
   paths: string[];
 }
 
-export type ShardMessage = PortMessage<{ chunk: ShardChunk } | { xml: XmlRecordBatch }>;
+type ShardWork = { chunk: ShardChunk } | { xml: XmlRecordBatch } | { merge: ShardSegment };
+export type ShardMessage = PortMessage<ShardWork>;
+/** One work item done. `rejected` counts this shard's own records only, never merged segments'. */
 export interface ShardAck {
   done: number;
   records: number;
   rejected: number;
 }
+/** On a shard's port: acks, and segments to merge (always posted before the ack of their last item). */
+export type ShardReport = ShardAck | { segment: ShardSegment };
 
 /** Appending needs few pages in cache (see StagingWriterOptions.cacheMiB). */
 const SHARD_CACHE_MIB = 8;
 
-export default async function runShard(task: ShardTask): Promise<ShardClose | null> {
+export default async function runShard(task: ShardTask): Promise<ShardResult | null> {
   const { setup } = task;
-  const writer = new StagingWriter(task.path, { rejectLimit: task.rejectLimit, cacheMiB: SHARD_CACHE_MIB });
+  let path = task.path;
+  let segments = 0;
+  let writer = new StagingWriter(path, { rejectLimit: task.rejectLimit, cacheMiB: SHARD_CACHE_MIB });
+  /** Rejects in segments this shard closed, and in segments merged into its file. */
+  let handedOver = 0;
+  let takenIn = 0;
   const sink: ProfileSink = {
     product: () => {
       throw new FeedmillError('FEEDMILL_INTERNAL', `profile ${setup.profile} wrote a product in a parallel load`);
@@ -128,13 +154,33 @@ export default async function runShard(task: ShardTask): Promise<ShardClose | nu
     };
   }
 
-  return servePort<{ chunk: ShardChunk } | { xml: XmlRecordBatch }, ShardClose>(task.port, {
+  const rotate = (): void => {
+    const closed = writer.closeShard();
+    handedOver += closed.counts.rejected;
+    const segment: ShardSegment = { path, closed };
+    task.port.postMessage({ segment } satisfies ShardReport, closed.idHashes === undefined ? [] : [closed.idHashes.buffer as ArrayBuffer]);
+    path = `${task.path}-${++segments}`;
+    writer = new StagingWriter(path, { rejectLimit: task.rejectLimit, cacheMiB: SHARD_CACHE_MIB });
+  };
+  const merge = (segment: ShardSegment): void => {
+    writer.appendShards([segment.path], [segment.closed]);
+    takenIn += segment.closed.counts.rejected;
+    // Copied: the file is dead. Freed on the thread pool, not on this thread's clock.
+    rm(segment.path, { force: true }).catch(() => undefined);
+  };
+
+  return servePort<ShardWork, ShardResult>(task.port, {
     work: (m) => {
-      const done = load(m);
-      const ack: ShardAck = { done, records, rejected: writer.counts().rejected };
-      task.port.postMessage(ack);
+      let done = -1;
+      if ('merge' in m) merge(m.merge);
+      else {
+        done = load(m);
+        if (task.segmentOffers !== undefined && writer.offersWritten >= task.segmentOffers) rotate();
+      }
+      const ack: ShardAck = { done, records, rejected: handedOver + writer.counts().rejected - takenIn };
+      task.port.postMessage(ack satisfies ShardReport);
     },
-    finish: () => writer.closeShard(),
+    finish: () => ({ path, closed: writer.closeShard() }),
     abort: () => writer.abort(),
   });
 }

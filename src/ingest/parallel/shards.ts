@@ -5,22 +5,32 @@
  * version's file in oid order (work item `seq` numbers its offers from `seq * CHUNK_OID_SPAN`).
  * The input side (CSV byte chunks, XML record batches) lives in csv-load.ts and xml-load.ts.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { FeedmillError } from '../../errors.js';
 import { fromThread, type LoadSink } from '../../staging/load-sink.js';
-import { StagingWriter, type LoadCounts, type ShardClose } from '../../staging/writer.js';
+import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
 import { siblingWorkerFile } from '../../worker-file.js';
-import type { ShardAck, ShardMessage, ShardSetup, ShardTask } from './shard-worker.js';
+import type { ShardMessage, ShardReport, ShardResult, ShardSegment, ShardSetup, ShardTask } from './shard-worker.js';
 
 /** Work items queued per shard before the reader waits. */
 const IN_FLIGHT_PER_SHARD = 2;
 
+/**
+ * Offers per segment of the shards after the first (see shard-worker.ts): ~60 MB of merchant rows,
+ * copied into the version's file in ~0.1 s. The last segments are what the serial tail still
+ * copies: about half of one per shard.
+ */
+export const SEGMENT_OFFERS = 65_536;
+
 export interface ShardSetOptions {
   /** The version's loading file: shard 0 writes it, the others are merged into it. */
   path: string;
+  /** Offers per segment (tests use small ones); default SEGMENT_OFFERS. */
+  segmentOffers?: number | undefined;
   shards: number;
   rejectLimit: number;
   /** What every shard needs to map records (profile, header or XML root...). */
@@ -30,7 +40,7 @@ export interface ShardSetOptions {
 interface Shard {
   path: string;
   port: MessagePort;
-  done: Promise<ShardClose | null>;
+  done: Promise<ShardResult | null>;
   inFlight: number;
   records: number;
   rejected: number;
@@ -52,15 +62,20 @@ export class ShardSet implements LoadSink {
     this.#opts = opts;
     const { filename, execArgv } = siblingWorkerFile(import.meta.url, 'shard-worker');
     this.#pool = new Piscina({ filename, execArgv, minThreads: opts.shards, maxThreads: opts.shards, concurrentTasksPerWorker: 1, idleTimeout: 1000 });
-    this.#shards = Array.from({ length: opts.shards }, (_, i) => this.#startShard(i === 0 ? opts.path : `${opts.path}.shard${i}`));
+    this.#shards = Array.from({ length: opts.shards }, (_, i) => this.#startShard(i));
   }
 
-  #startShard(path: string): Shard {
+  #startShard(i: number): Shard {
     const { port1, port2 } = new MessageChannel();
     const o = this.#opts;
-    const task: ShardTask = { path, rejectLimit: o.rejectLimit, setup: o.setup, port: port2 };
+    const path = i === 0 ? o.path : `${o.path}.shard${i}`;
+    const task: ShardTask = { path, rejectLimit: o.rejectLimit, setup: o.setup, port: port2, segmentOffers: i === 0 ? undefined : (o.segmentOffers ?? SEGMENT_OFFERS) };
     const shard: Shard = { path, port: port1, done: Promise.resolve(null), inFlight: 0, records: 0, rejected: 0 };
-    port1.on('message', (m: ShardAck) => {
+    port1.on('message', (m: ShardReport) => {
+      if ('segment' in m) {
+        this.#mergeSegment(m.segment);
+        return;
+      }
       shard.inFlight--;
       shard.records = m.records;
       shard.rejected = m.rejected;
@@ -74,7 +89,7 @@ export class ShardSet implements LoadSink {
       }
       this.#wake();
     });
-    shard.done = (this.#pool.run(task, { transferList: [port2] }) as Promise<ShardClose | null>).catch((err: unknown) => {
+    shard.done = (this.#pool.run(task, { transferList: [port2] }) as Promise<ShardResult | null>).catch((err: unknown) => {
       this.#failure ??= fromThread(err);
       this.#wake();
       throw this.#failure;
@@ -86,6 +101,20 @@ export class ShardSet implements LoadSink {
   /** Records parsed so far (for progress). */
   get records(): number {
     return this.#shards.reduce((n, s) => n + s.records, 0);
+  }
+
+  /**
+   * A shard closed a segment: shard 0 copies it into the version's file between two work items.
+   * Counted in flight at once, before the ack of the item that filled the segment comes in (the
+   * shard posts them in that order), so `finish()` never closes shard 0 with a segment unmerged.
+   * After a failure the segment is left to the file cleanup.
+   */
+  #mergeSegment(segment: ShardSegment): void {
+    if (this.#failure !== undefined || this.#closed) return;
+    const first = this.#shards[0] as Shard;
+    first.inFlight++;
+    const hashes = segment.closed.idHashes;
+    first.port.postMessage({ merge: segment } satisfies ShardMessage, hashes === undefined ? [] : [hashes.buffer as ArrayBuffer]);
   }
 
   /** Sends one work item to the least busy shard; `transfer` moves its buffers without a copy. */
@@ -110,13 +139,16 @@ export class ShardSet implements LoadSink {
     this.#closed = true;
     try {
       for (const s of this.#shards) s.port.postMessage({ finish: true } satisfies ShardMessage);
-      const closed = (await Promise.all(this.#shards.map((s) => s.done))) as ShardClose[];
+      const last = (await Promise.all(this.#shards.map((s) => s.done))) as ShardResult[];
       // The shards have closed their files: their threads' heaps go before the merge and index
       // build take their page caches (the load's peak of memory was there, ~40 MB higher).
       await this.#destroyPool();
-      const merged = new StagingWriter(this.#opts.path, { rejectLimit: this.#opts.rejectLimit, resume: closed[0] as ShardClose });
+      const merged = new StagingWriter(this.#opts.path, { rejectLimit: this.#opts.rejectLimit, resume: (last[0] as ShardResult).closed });
       try {
-        merged.appendShards(this.#shards.slice(1).map((s) => s.path), closed.slice(1));
+        merged.appendShards(
+          last.slice(1).map((r) => r.path),
+          last.slice(1).map((r) => r.closed),
+        );
         this.#removeShardFilesLater();
         return merged.finish();
       } catch (e) {
@@ -163,10 +195,25 @@ export class ShardSet implements LoadSink {
     if (this.#failure) throw this.#failure;
   }
 
-  /** Shard 0 is the version's loading file, which the version bookkeeping removes on failure. */
+  /**
+   * The other shards' files and segments (`<loading>.shardN`, `<loading>.shardN-M`). Shard 0 is the
+   * version's loading file, which the version bookkeeping removes on failure.
+   */
+  #shardFiles(): string[] {
+    const dir = dirname(this.#opts.path);
+    const prefix = `${basename(this.#opts.path)}.shard`;
+    try {
+      return readdirSync(dir)
+        .filter((n) => n.startsWith(prefix))
+        .map((n) => join(dir, n));
+    } catch {
+      return [];
+    }
+  }
+
   #removeShardFiles(): void {
     if (this.#removed) return;
-    for (const s of this.#shards.slice(1)) rmSync(s.path, { force: true });
+    for (const f of this.#shardFiles()) rmSync(f, { force: true });
   }
 
   /**
@@ -177,7 +224,7 @@ export class ShardSet implements LoadSink {
    */
   #removeShardFilesLater(): void {
     this.#removed = true;
-    for (const s of this.#shards.slice(1)) rm(s.path, { force: true }).catch(() => undefined);
+    for (const f of this.#shardFiles()) rm(f, { force: true }).catch(() => undefined);
   }
 
   #inFlight(): number {
