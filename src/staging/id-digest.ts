@@ -64,13 +64,15 @@ export class IdDigest {
   }
 
   /**
-   * This writer's hashes, sorted, or undefined once dropped. A shard sorts its own before it hands
-   * them over, so that the sorting runs on every shard thread at once, not in the serial tail.
+   * This writer's hashes, sorted, or undefined once dropped (or holding other writers' runs, which
+   * only the merged file's writer takes). A shard sorts its own before it hands them over, so that
+   * the sorting runs on every shard thread at once, not in the serial tail.
    */
   sortedSnapshot(): Float64Array | undefined {
-    if (this.#hashes === undefined) return undefined;
-    const own = this.#hashes.slice(0, this.#size).sort();
-    return this.#runs.length === 0 ? own : mergeRuns([...this.#runs, own]);
+    if (this.#hashes === undefined || this.#runs.length > 0) return undefined;
+    const own = this.#hashes.subarray(0, this.#size).sort();
+    // A view of a larger array would cross threads with all of it.
+    return own.length === this.#hashes.length ? own : own.slice();
   }
 
   /**
@@ -83,27 +85,6 @@ export class IdDigest {
     const runs = this.#size === 0 ? this.#runs : [...this.#runs, h.subarray(0, this.#size).sort()];
     return noRepeat(runs);
   }
-}
-
-/** Sorted runs merged into one sorted array (a shard that took in other shards' segments). */
-function mergeRuns(runs: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(runs.reduce((n, r) => n + r.length, 0));
-  const at = new Array<number>(runs.length).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let pick = 0;
-    let min = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < runs.length; r++) {
-      const run = runs[r] as Float64Array;
-      const i = at[r] as number;
-      if (i < run.length && (run[i] as number) < min) {
-        min = run[i] as number;
-        pick = r;
-      }
-    }
-    out[o] = min;
-    at[pick] = (at[pick] as number) + 1;
-  }
-  return out;
 }
 
 /** Whether sorted runs, merged, hold no value twice: one pass, the smallest head first. */

@@ -218,9 +218,11 @@ export class StagingWriter {
    * Appends the offers and rejects of other shard files (closed by `closeShard`) to this one: a
    * shard's segments into shard 0's file while the load goes on, the last ones before `finish()`.
    * Offers keep their oids (chunk-spaced, so no two shards collide). File paths are bound as
-   * parameters, never spliced into the SQL text.
+   * parameters, never spliced into the SQL text. With `kept-elsewhere` the segments' id hashes are
+   * not taken here: the ingest thread keeps them for the merged file's writer (`takeIdHashes`), so
+   * that shard 0 hands over its own ids alone, never a second copy of the others'.
    */
-  appendShards(paths: readonly string[], shards: readonly ShardClose[]): void {
+  appendShards(paths: readonly string[], shards: readonly ShardClose[], ids: 'take' | 'kept-elsewhere' = 'take'): void {
     this.db.exec('COMMIT');
     const rejectColumns = REJECT_COLUMNS.join(',');
     for (const [i, path] of paths.entries()) {
@@ -237,13 +239,18 @@ export class StagingWriter {
         this.db.exec('DETACH DATABASE shard');
       }
       const { counts: c, idHashes } = shards[i] as ShardClose;
-      this.#ids.addSorted(idHashes);
+      if (ids === 'take') this.#ids.addSorted(idHashes);
       this.#offers += c.offers;
       this.#acceptedOther += c.accepted - c.offers;
       this.#rejected += c.rejected;
       for (const [code, n] of Object.entries(c.rejectsByCode) as [RejectCode, number][]) this.#rejectsByCode[code] = (this.#rejectsByCode[code] ?? 0) + n;
     }
     this.db.exec('BEGIN');
+  }
+
+  /** Sorted id hashes of offers merged into this file by another writer (see appendShards). */
+  takeIdHashes(run: Float64Array | undefined): void {
+    this.#ids.addSorted(run);
   }
 
   #restore(c: LoadCounts): void {

@@ -92,20 +92,3 @@ test('not proven when the digest does not cover every offer: a count mismatch, a
   dropped.add('B');
   assert.equal(dropped.provesDistinct(1), false, 'a drop is final');
 });
-
-test("a shard that took in other segments hands over one sorted run of all its ids, repeats and all", () => {
-  const segment = new IdDigest();
-  for (const id of ['B', 'D', 'F']) segment.add(id);
-  const first = new IdDigest();
-  first.add('A');
-  first.add('C');
-  first.addSorted(segment.sortedSnapshot());
-  first.add('D');
-  const run = first.sortedSnapshot() as Float64Array;
-  assert.equal(run.length, 6);
-  assert.deepEqual([...run], [...run].sort((x, y) => x - y));
-  assert.deepEqual(new Set(run).size, 5, 'D twice, kept twice');
-  const merged = new IdDigest();
-  merged.addSorted(run);
-  assert.equal(merged.provesDistinct(6), false);
-});

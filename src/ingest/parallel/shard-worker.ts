@@ -163,7 +163,8 @@ export default async function runShard(task: ShardTask): Promise<ShardResult | n
     writer = new StagingWriter(path, { rejectLimit: task.rejectLimit, cacheMiB: SHARD_CACHE_MIB });
   };
   const merge = (segment: ShardSegment): void => {
-    writer.appendShards([segment.path], [segment.closed]);
+    // The segment's id hashes stay with the ingest thread, which hands them to the merged file.
+    writer.appendShards([segment.path], [segment.closed], 'kept-elsewhere');
     takenIn += segment.closed.counts.rejected;
     // Copied: the file is dead. Freed on the thread pool, not on this thread's clock.
     rm(segment.path, { force: true }).catch(() => undefined);

@@ -55,6 +55,8 @@ export class ShardSet implements LoadSink {
   #waiter: (() => void) | undefined;
   #closed = false;
   #poolDestroyed: Promise<void> | undefined;
+  /** Id hashes of the segments shard 0 took in during the load, for the merged file's writer. */
+  readonly #segmentIds: (Float64Array | undefined)[] = [];
   /** The shard files' removal has started (see #removeShardFilesLater). */
   #removed = false;
 
@@ -113,8 +115,10 @@ export class ShardSet implements LoadSink {
     if (this.#failure !== undefined || this.#closed) return;
     const first = this.#shards[0] as Shard;
     first.inFlight++;
-    const hashes = segment.closed.idHashes;
-    first.port.postMessage({ merge: segment } satisfies ShardMessage, hashes === undefined ? [] : [hashes.buffer as ArrayBuffer]);
+    // Its id hashes stay here for the merged file's duplicate check; shard 0 only copies rows.
+    this.#segmentIds.push(segment.closed.idHashes);
+    const rows: ShardSegment = { path: segment.path, closed: { counts: segment.closed.counts, idHashes: undefined } };
+    first.port.postMessage({ merge: rows } satisfies ShardMessage);
   }
 
   /** Sends one work item to the least busy shard; `transfer` moves its buffers without a copy. */
@@ -145,6 +149,7 @@ export class ShardSet implements LoadSink {
       await this.#destroyPool();
       const merged = new StagingWriter(this.#opts.path, { rejectLimit: this.#opts.rejectLimit, resume: (last[0] as ShardResult).closed });
       try {
+        for (const ids of this.#segmentIds) merged.takeIdHashes(ids);
         merged.appendShards(
           last.slice(1).map((r) => r.path),
           last.slice(1).map((r) => r.closed),
