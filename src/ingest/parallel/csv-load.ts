@@ -26,6 +26,8 @@ import { ShardSet } from './shards.js';
 
 /** Bytes per chunk: large enough to amortise a message, small enough to balance two threads. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Room past CHUNK_BYTES in a new chunk buffer: the rest carried from the last cut (part of a record). */
+const READ_ROOM = 256 * 1024;
 const LF = 0x0a;
 
 export interface ParallelCsvOptions {
@@ -179,9 +181,12 @@ export class ParallelCsvLoad extends ShardSet {
   }
 
   #cut(length: number): void {
-    const all = Buffer.concat(this.#pieces, this.#pendingLen);
+    // Room for a chunk plus the read that ends past its mark: a buffer given back fits the next one.
+    const all = this.takeBuffer(this.#pendingLen, this.#chunkBytes + READ_ROOM);
+    let at = 0;
+    for (const p of this.#pieces) at += p.copy(all, at);
     // The rest is copied: the chunk's memory moves to the shard thread.
-    const rest = length < all.length ? Buffer.from(all.subarray(length)) : undefined;
+    const rest = length < this.#pendingLen ? Buffer.from(all.subarray(length, this.#pendingLen)) : undefined;
     const bytes = all.subarray(0, length);
     const chunk: ShardChunk = { seq: this.#seq++, bytes, line: this.#line, sourceByte: this.#cutAt, textByte: this.#cutAt - this.#bom };
     this.#line += this.#unit === 1 ? countLf(bytes) : countLfUnits(bytes, this.#lf);

@@ -85,6 +85,8 @@ export interface ShardAck {
   done: number;
   records: number;
   rejected: number;
+  /** The work item's byte buffer, given back for the next one (see ShardSet.takeBuffer). */
+  buffer?: ArrayBuffer | undefined;
 }
 /** On a shard's port: acks, and segments to merge (always posted before the ack of their last item). */
 export type ShardReport = ShardAck | { segment: ShardSegment };
@@ -173,13 +175,16 @@ export default async function runShard(task: ShardTask): Promise<ShardResult | n
   return servePort<ShardWork, ShardResult>(task.port, {
     work: (m) => {
       let done = -1;
+      let buffer: ArrayBuffer | undefined;
       if ('merge' in m) merge(m.merge);
       else {
         done = load(m);
+        // Loaded: nothing holds the bytes any more (rows and rejects were copied into SQLite).
+        buffer = ('chunk' in m ? m.chunk.bytes : m.xml.bytes)?.buffer as ArrayBuffer | undefined;
         if (task.segmentOffers !== undefined && writer.offersWritten >= task.segmentOffers) rotate();
       }
-      const ack: ShardAck = { done, records, rejected: handedOver + writer.counts().rejected - takenIn };
-      task.port.postMessage(ack satisfies ShardReport);
+      const ack: ShardAck = { done, records, rejected: handedOver + writer.counts().rejected - takenIn, buffer };
+      task.port.postMessage(ack satisfies ShardReport, buffer === undefined ? [] : [buffer]);
     },
     finish: () => ({ path, closed: writer.closeShard() }),
     abort: () => writer.abort(),

@@ -16,6 +16,8 @@ import type { ShardMessage } from './shard-worker.js';
 /** A batch: enough records to amortise a message, few enough to balance the shards. */
 export const BATCH_RECORDS = 250;
 const BATCH_CHARS = 4 * 1024 * 1024;
+/** Bytes of a new batch buffer: a typical batch (250 items of ~1.4 KB) and then some, reused. */
+const BATCH_ROOM = 512 * 1024;
 
 export class ParallelXmlLoad extends ShardSet implements RecordForwarder {
   readonly #batchRecords: number;
@@ -67,7 +69,7 @@ export class ParallelXmlLoad extends ShardSet implements RecordForwarder {
     if (this.#lines.length === 0) return;
     if (this.#bytes.length > 0) {
       // A buffer of its own (never a slice of Node's shared pool): it is transferred, not copied.
-      const all = Buffer.allocUnsafeSlow(this.#chars);
+      const all = this.takeBuffer(this.#chars, BATCH_ROOM);
       const ends: number[] = [];
       let at = 0;
       for (const b of this.#bytes) ends.push((at += b.copy(all, at)));
