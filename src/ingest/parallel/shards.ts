@@ -13,6 +13,7 @@ import { Piscina } from 'piscina';
 import { FeedmillError } from '../../errors.js';
 import { fromThread, type LoadSink } from '../../staging/load-sink.js';
 import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
+import { ID_DIGEST_MAX } from '../../staging/id-digest.js';
 import { siblingWorkerFile } from '../../worker-file.js';
 import type { ShardMessage, ShardReport, ShardResult, ShardSegment, ShardSetup, ShardTask } from './shard-worker.js';
 
@@ -58,8 +59,9 @@ export class ShardSet implements LoadSink {
   #waiter: (() => void) | undefined;
   #closed = false;
   #poolDestroyed: Promise<void> | undefined;
-  /** Id hashes of the segments shard 0 took in during the load, for the merged file's writer. */
-  readonly #segmentIds: (Float64Array | undefined)[] = [];
+  /** Id hashes of the segments shard 0 took in during the load, for the merged file's writer; undefined once given up. */
+  #segmentIds: Float64Array[] | undefined = [];
+  #segmentIdCount = 0;
   /** Buffers of work items the shards have loaded, for the next items. */
   readonly #free: ArrayBuffer[] = [];
   /** The shard files' removal has started (see #removeShardFilesLater). */
@@ -122,7 +124,7 @@ export class ShardSet implements LoadSink {
     const first = this.#shards[0] as Shard;
     first.inFlight++;
     // Its id hashes stay here for the merged file's duplicate check; shard 0 only copies rows.
-    this.#segmentIds.push(segment.closed.idHashes);
+    this.#keepSegmentIds(segment.closed.idHashes);
     const rows: ShardSegment = { path: segment.path, closed: { counts: segment.closed.counts, idHashes: undefined } };
     first.port.postMessage({ merge: rows } satisfies ShardMessage);
   }
@@ -137,6 +139,19 @@ export class ShardSet implements LoadSink {
     const i = this.#free.findIndex((b) => b.byteLength >= bytes);
     const ab = i === -1 ? undefined : this.#free.splice(i, 1)[0];
     return ab === undefined ? Buffer.allocUnsafeSlow(Math.max(bytes, least)) : Buffer.from(ab, 0, ab.byteLength);
+  }
+
+  /**
+   * Keeps a segment's id hashes, up to the digest's cap (ID_DIGEST_MAX): past it, or once a
+   * segment came without them, none are kept and the merged file's check runs in SQL. Memory
+   * must not grow with the catalog: 40 M offers would be 160 MB of hashes here.
+   */
+  #keepSegmentIds(hashes: Float64Array | undefined): void {
+    const ids = this.#segmentIds;
+    if (ids === undefined) return;
+    this.#segmentIdCount += hashes?.length ?? 0;
+    if (hashes === undefined || this.#segmentIdCount > ID_DIGEST_MAX) this.#segmentIds = undefined;
+    else ids.push(hashes);
   }
 
   /** Sends one work item to the least busy shard; `transfer` moves its buffers without a copy. */
@@ -167,7 +182,8 @@ export class ShardSet implements LoadSink {
       await this.#destroyPool();
       const merged = new StagingWriter(this.#opts.path, { rejectLimit: this.#opts.rejectLimit, resume: (last[0] as ShardResult).closed });
       try {
-        for (const ids of this.#segmentIds) merged.takeIdHashes(ids);
+        if (this.#segmentIds === undefined) merged.takeIdHashes(undefined);
+        else for (const ids of this.#segmentIds) merged.takeIdHashes(ids);
         merged.appendShards(
           last.slice(1).map((r) => r.path),
           last.slice(1).map((r) => r.closed),
