@@ -29,17 +29,18 @@ export interface QualitySnapshot {
 export class QualityCounter {
   #itemsIn = 0;
   #itemsOut = 0;
-  readonly #exclusions = new Map<string, QualityEntry>();
-  readonly #warnings = new Map<string, QualityEntry>();
+  readonly #exclusions: EntryMap = new Map();
+  readonly #warnings: EntryMap = new Map();
 
+  /** Per rendered item: no key string nor array is built (items often carry a warning or two). */
   add(id: string, result: RenderResult): void {
     this.#itemsIn++;
     if (!result.ok) {
-      bump(this.#exclusions, result.field, result.reason, 1, [id]);
+      bumpOne(entryOf(this.#exclusions, result.field, result.reason), id);
       return;
     }
     this.#itemsOut++;
-    for (const w of result.warnings) bump(this.#warnings, w.field, w.reason, 1, [id]);
+    for (const w of result.warnings) bumpOne(entryOf(this.#warnings, w.field, w.reason), id);
   }
 
   get itemsIn(): number {
@@ -62,13 +63,24 @@ export class QualityCounter {
   }
 }
 
-function bump(map: Map<string, QualityEntry>, field: string, reason: Reason, count: number, examples: readonly string[]): void {
-  const key = `${field}\u0000${reason}`;
-  let entry = map.get(key);
-  if (entry === undefined) {
-    entry = { field, reason, count: 0, examples: [] };
-    map.set(key, entry);
-  }
+/** Entries by field, then reason. */
+type EntryMap = Map<string, Map<Reason, QualityEntry>>;
+
+function entryOf(map: EntryMap, field: string, reason: Reason): QualityEntry {
+  let byReason = map.get(field);
+  if (byReason === undefined) map.set(field, (byReason = new Map()));
+  let entry = byReason.get(reason);
+  if (entry === undefined) byReason.set(reason, (entry = { field, reason, count: 0, examples: [] }));
+  return entry;
+}
+
+function bumpOne(entry: QualityEntry, id: string): void {
+  entry.count++;
+  if (entry.examples.length < MAX_EXAMPLES) entry.examples.push(id);
+}
+
+function bump(map: EntryMap, field: string, reason: Reason, count: number, examples: readonly string[]): void {
+  const entry = entryOf(map, field, reason);
   entry.count += count;
   for (const id of examples) {
     if (entry.examples.length >= MAX_EXAMPLES) break;
@@ -76,8 +88,8 @@ function bump(map: Map<string, QualityEntry>, field: string, reason: Reason, cou
   }
 }
 
-function sorted(map: Map<string, QualityEntry>): QualityEntry[] {
-  return [...map.values()]
+function sorted(map: EntryMap): QualityEntry[] {
+  return [...map.values()].flatMap((byReason) => [...byReason.values()])
     .map((e) => ({ ...e, examples: [...e.examples] }))
     .sort((a, b) => b.count - a.count || cmp(a.field, b.field) || cmp(a.reason, b.reason));
 }
