@@ -10,9 +10,9 @@
  * gate, the fencing check and the renames.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { FeedmillError } from '../../errors.js';
-import { appendPiece } from './concat.js';
+import { DirectAppender } from './direct-appender.js';
 import { removeStaleTemps, tempPath } from './durable-fs.js';
 import { DEFAULT_GZIP_LEVEL, gzipMember } from './gzip-members.js';
 import type { FeedLimits, PartFile } from './split.js';
@@ -70,7 +70,7 @@ export interface WrittenFeed {
 
 interface OpenFile {
   temp: string;
-  handle: FileHandle;
+  out: DirectAppender;
   /** The file's own hash; undefined for the first file, whose bytes are all the whole feed's so far. */
   own: Hash | undefined;
   /** Every hash the file's bytes go to. */
@@ -79,8 +79,6 @@ interface OpenFile {
   bytes: number;
   rawBytes: number;
 }
-
-const COPY_BUFFER_BYTES = 1 << 20;
 
 export class FeedAssembler {
   readonly target: FeedTarget;
@@ -91,7 +89,6 @@ export class FeedAssembler {
   readonly #pending = new Map<number, PartFile>();
   readonly #files: WrittenFile[] = [];
   readonly #whole = createHash('sha256');
-  readonly #buffer = Buffer.allocUnsafe(COPY_BUFFER_BYTES);
   readonly #temps: string[] = [];
   #next = 0;
   #pieces = 0;
@@ -155,7 +152,7 @@ export class FeedAssembler {
   async abort(): Promise<void> {
     this.#finished = true;
     await this.#chain;
-    await this.#current?.handle.close().catch(() => undefined);
+    await this.#current?.out.close().catch(() => undefined);
     this.#current = undefined;
     for (const t of this.#temps) await rm(t, { force: true });
   }
@@ -194,7 +191,7 @@ export class FeedAssembler {
       await this.#closeFile();
     }
     const file = this.#current ?? (await this.#openFile());
-    file.bytes += await fsStep('copy', part.path, () => appendPiece(file.handle, { kind: 'file', path: part.path }, file.hashes, this.#buffer));
+    file.bytes += await fsStep('copy', part.path, () => file.out.appendFile(part.path, (chunk) => hashAll(file.hashes, chunk)));
     file.items += part.items;
     file.rawBytes += part.rawBytes;
     if (this.target.consumeParts) await rm(part.path, { force: true });
@@ -203,14 +200,16 @@ export class FeedAssembler {
 
   async #openFile(): Promise<OpenFile> {
     const temp = tempPath(this.target.dir, this.target.fileName);
-    const handle = await fsStep('open', temp, () => open(temp, 'wx', 0o644));
+    const out = await fsStep('open', temp, () => DirectAppender.create(temp));
     this.#temps.push(temp);
     // Hashing runs on the main thread at ~1.5 GB/s here: an unsplit feed (nearly all) is hashed
     // once, its sha256 being the whole feed's; only files after a split get a second, own hash.
     const own = this.#files.length === 0 ? undefined : createHash('sha256');
-    const file: OpenFile = { temp, handle, own, hashes: own === undefined ? [this.#whole] : [own, this.#whole], items: 0, bytes: 0, rawBytes: this.#headerRaw };
+    const file: OpenFile = { temp, out, own, hashes: own === undefined ? [this.#whole] : [own, this.#whole], items: 0, bytes: 0, rawBytes: this.#headerRaw };
     this.#current = file;
-    file.bytes += await fsStep('write', temp, () => appendPiece(handle, { kind: 'bytes', data: this.#header }, file.hashes));
+    await fsStep('write', temp, () => file.out.write(this.#header));
+    hashAll(file.hashes, this.#header);
+    file.bytes += this.#header.length;
     return file;
   }
 
@@ -219,13 +218,19 @@ export class FeedAssembler {
     if (file === undefined) return;
     this.#current = undefined;
     try {
-      file.bytes += await fsStep('write', file.temp, () => appendPiece(file.handle, { kind: 'bytes', data: this.#footer }, file.hashes));
+      await fsStep('write', file.temp, () => file.out.write(this.#footer));
+      hashAll(file.hashes, this.#footer);
+      file.bytes += this.#footer.length;
       file.rawBytes += this.#footerRaw;
-      await fsStep('fsync', file.temp, () => file.handle.sync());
+      await fsStep('fsync', file.temp, () => file.out.sync());
     } finally {
-      await file.handle.close();
+      await file.out.close();
     }
     this.#files.push({ temp: file.temp, items: file.items, bytes: file.bytes, rawBytes: file.rawBytes, sha256: (file.own ?? this.#whole.copy()).digest('hex') });
     await this.target.onStep?.('file-written', { file: this.#files.length - 1 });
   }
+}
+
+function hashAll(hashes: readonly Hash[], chunk: Uint8Array): void {
+  for (const h of hashes) h.update(chunk);
 }
