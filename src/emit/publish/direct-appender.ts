@@ -22,7 +22,7 @@
 import { constants, type FileHandle, open } from 'node:fs/promises';
 
 /** Bytes per write: large enough for the device to stream, a multiple of any block size. */
-export const DIRECT_BUFFER_BYTES = 4 << 20;
+export const DIRECT_BUFFER_BYTES = 2 << 20;
 /** Alignment assumed for offsets and lengths (a page: a multiple of every common logical block size). */
 const ALIGN = 4096;
 const WASM_PAGE = 65536;
