@@ -30,7 +30,12 @@ export interface BenchSpec {
   pregenerate?: boolean;
   /** Extra arguments after the standard ones. */
   args?: readonly string[];
+  /** Runs only when `--only` names its stage or variant, not in a full run. @default false */
+  optional?: boolean;
 }
+
+/** Channels measured one at a time by the optional `channel` stage (Google and hotel prices have their own rows). */
+const SINGLE_CHANNELS = ['google-shopping-tsv', 'meta', 'microsoft', 'idealo', 'kelkoo', 'generic-csv'] as const;
 
 /** The registry. Each entry runs in its own process; keep one entry per (stage, variant). */
 export const BENCHMARKS: readonly BenchSpec[] = [
@@ -48,6 +53,16 @@ export const BENCHMARKS: readonly BenchSpec[] = [
   { stage: 'export', variant: 'google-xml-gz', script: 'bench/export.ts', dataset: { shape: 'merchant', format: 'csv', container: 'plain' }, args: ['--variant', 'google-xml-gz'] },
   { stage: 'export', variant: 'three-channels', script: 'bench/export.ts', dataset: { shape: 'merchant', format: 'csv', container: 'plain' }, args: ['--variant', 'three-channels'] },
   { stage: 'export', variant: 'hotel', script: 'bench/export.ts', dataset: { shape: 'tour', format: 'xml', container: 'plain' }, args: ['--variant', 'hotel'] },
+  ...SINGLE_CHANNELS.map(
+    (channel): BenchSpec => ({
+      stage: 'channel',
+      variant: channel,
+      script: 'bench/export.ts',
+      dataset: { shape: 'merchant', format: 'csv', container: 'plain' },
+      args: ['--variant', `channel:${channel}`],
+      optional: true,
+    }),
+  ),
 ];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,7 +74,8 @@ const HELP = `usage: npm run bench -- [options]
 
   --size N          merchant offers per data set (default ${DEFAULT_SIZE.toLocaleString('en-US')})
   --tour-size N     tour-operator offers (departures); default: --size (the issue's target is 40000000)
-  --only LIST       comma-separated stages or stage/variant (e.g. ingest,generate/tour-xml-plain)
+  --only LIST       comma-separated stages or stage/variant (e.g. ingest,generate/tour-xml-plain);
+                    the stage \`channel\` (one export per channel: meta, idealo...) runs only when named
   --trials N        runs per benchmark, each in a fresh process; the median is shown (default 1)
   --data-dir DIR    where generated data sets are cached (default bench/.data; tmpfs is faster)
   --seed S          generator seed (default 1)
@@ -130,7 +146,7 @@ function variantOf(spec: BenchSpec): string {
 
 /** Entries whose stage or stage/variant is in `only`; an unknown name is an error listing the known ones. */
 export function selectBenchmarks(all: readonly BenchSpec[], only: readonly string[] | undefined): BenchSpec[] {
-  if (only === undefined) return [...all];
+  if (only === undefined) return all.filter((s) => s.optional !== true);
   const known = new Set(all.flatMap((s) => [s.stage, `${s.stage}/${variantOf(s)}`]));
   const unknown = only.filter((o) => !known.has(o));
   if (unknown.length > 0) {

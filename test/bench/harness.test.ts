@@ -60,6 +60,11 @@ test('harness options: --only must name registered benchmarks', () => {
     assert.ok(err.details.known.includes('generate'));
     return true;
   });
+  // The per-channel exports run only when asked for: a full run keeps to the targets' rows.
+  assert.ok(!selectBenchmarks(BENCHMARKS, undefined).some((b) => b.stage === 'channel'));
+  assert.ok(!selectBenchmarks(BENCHMARKS, ['export']).some((b) => b.stage === 'channel'));
+  assert.deepEqual(selectBenchmarks(BENCHMARKS, ['channel/meta']).map((b) => b.args), [['--variant', 'channel:meta']]);
+  assert.ok(selectBenchmarks(BENCHMARKS, ['channel']).length >= 6);
   const o = parseHarnessArgs(['--size', '1_000', '--only', 'a, b', '--trials', '3']);
   assert.equal(o.size, 1000);
   assert.equal(o.tourSize, 1000);
