@@ -16,7 +16,6 @@ export {
   gzipMember,
   gzipFileName,
   isGzipMember,
-  concatPieces,
   fsyncDir,
   writeTempFile,
   DEFAULT_GZIP_LEVEL,

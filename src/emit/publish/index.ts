@@ -5,5 +5,4 @@ export { readManifest, manifestPath, manifestName, MANIFEST_FORMAT, type FeedMan
 export { checkPublishGate, type GateInput } from './gate.js';
 export { planFiles, numberedFileName, type PartFile, type FeedLimits, type PlannedFile } from './split.js';
 export { gzipMember, isGzipMember, gzipFileName, DEFAULT_GZIP_LEVEL } from './gzip-members.js';
-export { concatPieces, appendPiece, type FeedPiece, type ConcatResult } from './concat.js';
 export { fsyncDir, removeStaleTemps, writeTempFile } from './durable-fs.js';
