@@ -35,14 +35,17 @@ interface VariantSpec {
   channels: readonly string[];
   gzip: boolean;
   shape: Shape;
+  /** How the harness names the row: `export/<variant>`, or `channel/<name>` for a single channel. */
+  stage: 'export' | 'channel';
+  shown: string;
 }
 
 /** A named variant, or `channel:<name>`: that one channel alone, uncompressed (per-channel figures). */
 function variantFor(name: string): VariantSpec {
-  if (name in VARIANTS) return VARIANTS[name as Variant];
+  if (name in VARIANTS) return { ...VARIANTS[name as Variant], stage: 'export', shown: name };
   if (name.startsWith('channel:')) {
     const channel = name.slice('channel:'.length);
-    return { channels: [channel], gzip: false, shape: channel === 'google-hotel-prices' ? 'tour' : 'merchant' };
+    return { channels: [channel], gzip: false, shape: channel === 'google-hotel-prices' ? 'tour' : 'merchant', stage: 'channel', shown: channel };
   }
   throw new FeedmillError('FEEDMILL_BENCH_OPTION', `--variant must be one of ${Object.keys(VARIANTS).join(', ')} or channel:<name>`, { option: 'variant', value: name });
 }
@@ -81,9 +84,7 @@ const pool = new TransformPool({ workers: config.transformWorkers });
 await pool.warmUp();
 const poolStartSeconds = Number(process.hrtime.bigint() - startClock) / 1e9;
 try {
-  // A single-channel variant is reported as the harness's `channel` stage, named after the channel.
-  const [stage, shown] = variantName.startsWith('channel:') ? ['channel', variantName.slice('channel:'.length)] : ['export', variantName];
-  await runBenchmark(stage, shown, async () => {
+  await runBenchmark(variant.stage, variant.shown, async () => {
     const r = await exportCatalog({ config, catalog: 'bench', channels: [...variant.channels], rulesPath: null, gzip: variant.gzip, force: true, pool });
     const offers = r.quality[variant.channels[0] as string]?.itemsIn ?? 0;
     if (staged.offers !== undefined && offers !== staged.offers) {

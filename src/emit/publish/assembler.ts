@@ -207,9 +207,7 @@ export class FeedAssembler {
     const own = this.#files.length === 0 ? undefined : createHash('sha256');
     const file: OpenFile = { temp, out, own, hashes: own === undefined ? [this.#whole] : [own, this.#whole], items: 0, bytes: 0, rawBytes: this.#headerRaw };
     this.#current = file;
-    await fsStep('write', temp, () => file.out.write(this.#header));
-    hashAll(file.hashes, this.#header);
-    file.bytes += this.#header.length;
+    await appendBytes(file, this.#header);
     return file;
   }
 
@@ -218,9 +216,7 @@ export class FeedAssembler {
     if (file === undefined) return;
     this.#current = undefined;
     try {
-      await fsStep('write', file.temp, () => file.out.write(this.#footer));
-      hashAll(file.hashes, this.#footer);
-      file.bytes += this.#footer.length;
+      await appendBytes(file, this.#footer);
       file.rawBytes += this.#footerRaw;
       await fsStep('fsync', file.temp, () => file.out.sync());
     } finally {
@@ -229,6 +225,13 @@ export class FeedAssembler {
     this.#files.push({ temp: file.temp, items: file.items, bytes: file.bytes, rawBytes: file.rawBytes, sha256: (file.own ?? this.#whole.copy()).digest('hex') });
     await this.target.onStep?.('file-written', { file: this.#files.length - 1 });
   }
+}
+
+/** Header or footer bytes: written, hashed and counted like a part. */
+async function appendBytes(file: OpenFile, data: Uint8Array): Promise<void> {
+  await fsStep('write', file.temp, () => file.out.write(data));
+  hashAll(file.hashes, data);
+  file.bytes += data.length;
 }
 
 function hashAll(hashes: readonly Hash[], chunk: Uint8Array): void {
