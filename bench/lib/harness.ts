@@ -86,6 +86,8 @@ export interface BenchRow {
   megabytesPerSecond: number;
   /** Highest over trials. */
   peakRssBytes: number;
+  /** Median over trials of CPU time (all threads) per offer, when every trial reported it. */
+  cpuMicrosPerOffer: number | undefined;
   trials: BenchResult[];
 }
 
@@ -102,8 +104,14 @@ export function reduceTrials(trials: readonly BenchResult[]): BenchRow {
     offersPerSecond: seconds > 0 ? first.offers / seconds : 0,
     megabytesPerSecond: seconds > 0 ? first.bytes / 1e6 / seconds : 0,
     peakRssBytes: Math.max(...trials.map((t) => t.peakRssBytes)),
+    cpuMicrosPerOffer: cpuMicrosPerOffer(trials),
     trials: [...trials],
   };
+}
+
+function cpuMicrosPerOffer(trials: readonly BenchResult[]): number | undefined {
+  const each = trials.map((t) => (t.cpuSeconds === undefined || t.offers === 0 ? undefined : (t.cpuSeconds * 1e6) / t.offers));
+  return each.every((v) => v !== undefined) ? median(each as number[]) : undefined;
 }
 
 export interface BenchFailure {
@@ -116,7 +124,7 @@ export function failureOf(stage: string, variant: string, err: unknown): BenchFa
   return { stage, variant, error: toFeedmillError(err, 'FEEDMILL_BENCH_FAILED').toJSON() };
 }
 
-const COLUMNS = ['stage', 'variant', 'offers', 'seconds', 'offers/s', 'MB/s', 'peak RSS MB'] as const;
+const COLUMNS = ['stage', 'variant', 'offers', 'seconds', 'offers/s', 'MB/s', 'peak RSS MB', 'CPU µs/offer'] as const;
 
 /** The human table: numbers right-aligned, one row per benchmark, failures listed after. */
 export function renderTable(machine: MachineInfo, rows: readonly BenchRow[], failures: readonly BenchFailure[]): string {
@@ -128,6 +136,7 @@ export function renderTable(machine: MachineInfo, rows: readonly BenchRow[], fai
     Math.round(r.offersPerSecond).toLocaleString('en-US'),
     r.megabytesPerSecond.toFixed(1),
     (r.peakRssBytes / 1e6).toFixed(0),
+    r.cpuMicrosPerOffer === undefined ? '-' : r.cpuMicrosPerOffer.toFixed(1),
   ]);
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
   const line = (c: readonly string[]): string =>

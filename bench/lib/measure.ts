@@ -1,7 +1,7 @@
 /**
  * Helpers for stage benchmark scripts. A script runs in a fresh process started by bench/run.ts,
  * does its work once and prints one JSON object on its LAST stdout line:
- *   {stage, variant, offers, bytes, seconds, peakRssBytes, extra?}
+ *   {stage, variant, offers, bytes, seconds, peakRssBytes, cpuSeconds?, extra?}
  * Anything printed before (progress, logs) is ignored by the harness.
  */
 import { FeedmillError } from '../../src/errors.js';
@@ -16,6 +16,12 @@ export interface BenchResult {
   seconds: number;
   /** Peak resident set of the whole process (all threads), from getrusage. */
   peakRssBytes: number;
+  /**
+   * CPU time of the whole process (every thread, user + system) while the body ran. On a busy
+   * 2-vCPU VM wall time moves by a third between runs; CPU per offer moves less, and it says how
+   * many cores a rate needs (offers/s × CPU s per offer).
+   */
+  cpuSeconds?: number;
   extra?: Record<string, unknown>;
 }
 
@@ -36,7 +42,7 @@ export function printResult(result: BenchResult, out: NodeJS.WritableStream = pr
 
 /**
  * Times `body` (only the body: the process start and imports are outside), then prints the result
- * line with the process's peak RSS. Returns the result too.
+ * line with the process's peak RSS and the CPU time the body took. Returns the result too.
  */
 export async function runBenchmark(
   stage: string,
@@ -44,10 +50,20 @@ export async function runBenchmark(
   body: () => Promise<{ offers: number; bytes: number; extra?: Record<string, unknown> }>,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<BenchResult> {
+  const cpu = process.cpuUsage();
   const elapsed = startClock();
   const done = await body();
   const seconds = elapsed();
-  const result: BenchResult = { stage, variant, offers: done.offers, bytes: done.bytes, seconds, peakRssBytes: peakRssBytes() };
+  const used = process.cpuUsage(cpu);
+  const result: BenchResult = {
+    stage,
+    variant,
+    offers: done.offers,
+    bytes: done.bytes,
+    seconds,
+    peakRssBytes: peakRssBytes(),
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
   if (done.extra !== undefined) result.extra = done.extra;
   printResult(result, out);
   return result;
@@ -71,6 +87,7 @@ export function parseResultLine(stdout: string): BenchResult {
   if (
     r === undefined || r === null || typeof r !== 'object' || typeof r.stage !== 'string' || typeof r.variant !== 'string' ||
     !isNonNegative(r.offers) || !isNonNegative(r.bytes) || !isNonNegative(r.seconds) || !isNonNegative(r.peakRssBytes) ||
+    (r.cpuSeconds !== undefined && !isNonNegative(r.cpuSeconds)) ||
     (r.extra !== undefined && (typeof r.extra !== 'object' || r.extra === null))
   ) {
     throw new FeedmillError('FEEDMILL_BENCH_FAILED', 'the benchmark result line lacks stage, variant, offers, bytes, seconds or peakRssBytes', { last: last?.slice(0, 200) });

@@ -22,6 +22,8 @@ test('parseResultLine takes the last line and refuses anything else', () => {
   assert.throws(() => parseResultLine(missing), { code: 'FEEDMILL_BENCH_FAILED', details: { last: missing } });
   const negative = JSON.stringify(result({ seconds: -1 }));
   assert.throws(() => parseResultLine(negative), { code: 'FEEDMILL_BENCH_FAILED', details: { last: negative } });
+  const badCpu = JSON.stringify(result({ cpuSeconds: -0.5 }));
+  assert.throws(() => parseResultLine(badCpu), { code: 'FEEDMILL_BENCH_FAILED', details: { last: badCpu } });
 });
 
 test('runBenchmark prints one parseable line with the process peak RSS', async () => {
@@ -34,11 +36,38 @@ test('runBenchmark prints one parseable line with the process peak RSS', async (
   assert.equal(r.offers, 3);
   assert.ok(r.peakRssBytes > 1e6 && r.peakRssBytes === Math.floor(r.peakRssBytes));
   assert.ok(r.seconds >= 0);
+  assert.ok(r.cpuSeconds !== undefined && r.cpuSeconds >= 0);
+});
+
+test('runBenchmark counts the CPU time of the body, other threads included', async () => {
+  const { pbkdf2 } = await import('node:crypto');
+  // Key derivation runs on a libuv pool thread while this thread waits in the event loop: what the
+  // result counts is the pool thread's CPU, as it must count a transform worker's.
+  const derive = (iterations: number): Promise<unknown> =>
+    new Promise((resolve, reject) => pbkdf2('pw', 'salt', iterations, 64, 'sha512', (err, key) => (err ? reject(err) : resolve(key))));
+  const idle = await runBenchmark('demo', 'idle', async () => ({ offers: 1, bytes: 0 }), new PassThrough());
+  const busy = await runBenchmark(
+    'demo',
+    'pool',
+    async () => {
+      await derive(300_000);
+      return { offers: 1, bytes: 0 };
+    },
+    new PassThrough(),
+  );
+  assert.ok((idle.cpuSeconds ?? 1) < 0.02, `idle body: ${idle.cpuSeconds} s`);
+  assert.ok((busy.cpuSeconds ?? 0) >= 0.03, `300,000 rounds of PBKDF2-SHA512 on a pool thread: ${busy.cpuSeconds} s`);
 });
 
 test('trials reduce to the median time and the highest peak RSS', () => {
-  const row = reduceTrials([result({ seconds: 4, peakRssBytes: 1 }), result({ seconds: 1, peakRssBytes: 3 }), result({ seconds: 2, peakRssBytes: 2 })]);
+  const row = reduceTrials([
+    result({ seconds: 4, peakRssBytes: 1, cpuSeconds: 0.03 }),
+    result({ seconds: 1, peakRssBytes: 3, cpuSeconds: 0.012 }),
+    result({ seconds: 2, peakRssBytes: 2, cpuSeconds: 0.015 }),
+  ]);
   assert.equal(row.seconds, 2);
+  assert.equal(row.cpuMicrosPerOffer, 15);
+  assert.equal(reduceTrials([result(), result({ cpuSeconds: 1 })]).cpuMicrosPerOffer, undefined);
   assert.equal(row.offersPerSecond, 500);
   assert.equal(row.megabytesPerSecond, 0.425);
   assert.equal(row.peakRssBytes, 3);
@@ -46,7 +75,7 @@ test('trials reduce to the median time and the highest peak RSS', () => {
   const table = renderTable(machineInfo(), [row], [failureOf('export', 'meta', new Error('boom'))]);
   const lines = table.trim().split('\n');
   assert.match(lines[0] ?? '', /^machine: \d+ cores, /);
-  assert.ok(lines.some((l) => /^ingest\s+merchant-csv-plain\s+1,000\s+2\.00\s+500\s+0\.4\s+0$/.test(l)), table);
+  assert.ok(lines.some((l) => /^ingest\s+merchant-csv-plain\s+1,000\s+2\.00\s+500\s+0\.4\s+0\s+15\.0$/.test(l)), table);
   assert.ok(lines.some((l) => l.startsWith('FAILED export/meta: FEEDMILL_BENCH_FAILED')), table);
 });
 
