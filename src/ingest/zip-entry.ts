@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { FeedmillError } from '../errors.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../crc32.js';
 
 /** What the central directory says about an entry (node-stream-zip's entry fields). */
 export interface ZipEntryData {
