@@ -123,13 +123,12 @@ export default async function transformRange(task: TransformTask): Promise<Trans
           continue;
         }
         lane.items++;
-        const pending = lane.writer.write(result.text);
-        if (pending !== undefined) await pending;
+        lane.writer.write(result.text);
       }
     }
     const channels: ChannelPartResult[] = [];
     for (const lane of lanes) {
-      const stats = await lane.writer.close();
+      const stats = lane.writer.close();
       channels.push({
         channel: lane.name,
         path: lane.writer.path,
