@@ -68,9 +68,11 @@ test('a gzipped part is a single gzip member, the same bytes from run to run', (
     assert.equal(10 + raw.engine.bytesWritten + 8, bytes.length, `level ${level}: bytes after the first member`);
     assert.equal(bytes.readUInt32LE(bytes.length - 8), crc32(expected));
     assert.equal(bytes.readUInt32LE(bytes.length - 4), expected.length);
-    // Compressed in 1 MiB pieces, the part stays within a percent of one zlib stream's size.
+    // Compressed in 1 MiB pieces, each primed with the 32 KiB before it, the part stays near one
+    // zlib stream's size (on generated Google feeds 0.2 % smaller; on these repetitive items
+    // zlib's level 1 does up to 4 % worse with a dictionary than without).
     const whole = gzipSync(expected, { level, memLevel: 9 }).length;
-    assert.ok(bytes.length <= whole * 1.01, `level ${level}: ${bytes.length} bytes against ${whole}`);
+    assert.ok(bytes.length <= whole * 1.05, `level ${level}: ${bytes.length} bytes against ${whole}`);
   }
 });
 
