@@ -28,6 +28,14 @@ const channelCache = new Map<string, CompiledChannel>();
 const rulesCache = new Map<string, CompiledRules>();
 /** Compiled artefacts are small, but a long-lived pool sees many rule versions: keep the recent ones. */
 const MAX_CACHED = 64;
+/**
+ * Rows between two turns of the worker's event loop. Parts are written synchronously, so a range
+ * would otherwise run start to end without one, and V8's GC work posted to this thread (finishing
+ * a concurrent mark, freeing what a scavenge left) waits for the range's end: peak RSS of a 2 M
+ * departure hotel export 319-340 MB without turns, 285-288 MB with one every 1,024 or 4,096 rows.
+ * A turn costs microseconds; 1,024 rows are 7-30 ms of work.
+ */
+const ROWS_PER_TURN = 1024;
 
 function stagingFor(path: string): { db: StagingDb; select: Database.Statement } {
   if (staging?.path !== path) {
@@ -99,6 +107,7 @@ export default async function transformRange(task: TransformTask): Promise<Trans
   try {
     for (const row of scanOffers(select, task.range)) {
       rows++;
+      if (rows % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       const base = itemFromRaw(row);
       // Before the rules, so that they see the price the shop shows today.
       if (base.attrs[SALE_WINDOW_ATTR] !== undefined) {
