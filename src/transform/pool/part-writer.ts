@@ -4,8 +4,8 @@
  *
  * Why synchronously: through a write stream and an async zlib stream, a worker handed each chunk
  * to the libuv pool and waited for it, and the export kept the two vCPUs 1.7-1.8 busy where the
- * same work done in the worker keeps them 1.9-2.0 busy (a gzipped 1 M-offer Google export:
- * 88,086 / 80,374 → 95,768 / 97,230 offers/s, alternating; docs/performance.md). A part is a
+ * same work done in the worker keeps them 1.9-2.0 busy (a gzipped 1 M-offer Google export,
+ * alternating: 71,802-87,138 → 94,718-111,617 offers/s; docs/performance.md). A part is a
  * temporary file on the RAM disk: a write is a copy into page cache, not a wait for a device.
  *
  * A gzipped part is one complete gzip member (RFC 1952), so the main thread concatenates parts
@@ -16,7 +16,7 @@
  * its chunk as a preset dictionary: the inflater holds those same bytes in its window, so matches
  * into them are valid, and the part compresses as one stream would (without it: +1.06 %).
  *
- * Memory: one chunk and one compressed chunk at a time, whatever the part size.
+ * Memory: one chunk, one compressed chunk and 32 KiB of history, whatever the part size.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { constants, deflateRawSync, type ZlibOptions } from 'node:zlib';
