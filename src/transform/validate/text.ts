@@ -28,7 +28,18 @@ function needsClean(value: string, strip: boolean): boolean {
 
 /** Controls that are not whitespace (C0 but tab/LF/VT/FF/CR, DEL, C1) and the two non-characters. */
 const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffe\uffff]/g;
-const WHITESPACE_RUN = /\s+/g;
+/**
+ * What collapsing whitespace must replace: a run of two or more whitespace characters, or one that
+ * is not a plain space. `/\s+/g` gives the same text but also matches every single space between
+ * words and rebuilds the string from all of them: 1.9 µs for a generated description that needs
+ * cleaning, 0.6 with this (docs/performance.md).
+ */
+const WHITESPACE_TO_COLLAPSE = /\s{2,}|[^\S ]/g;
+
+/** Every run of whitespace (JavaScript's `\s`: tabs, line breaks, no-break spaces...) as one space. */
+export function collapseWhitespace(s: string): string {
+  return s.replace(WHITESPACE_TO_COLLAPSE, ' ');
+}
 
 /** Elements whose content is not text: removed with their content. */
 const SCRIPT_LIKE = /<(script|style|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
@@ -90,7 +101,7 @@ function clean(value: string, strip: boolean): string {
     s = removeControls(decoded);
     if (strip) s = stripHtml(s);
   }
-  return s.replace(WHITESPACE_RUN, ' ').trim();
+  return collapseWhitespace(s).trim();
 }
 
 function removeControls(s: string): string {

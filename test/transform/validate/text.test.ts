@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { charLength, cleanText, decodeEntities, truncateAtWord } from '../../../src/transform/index.js';
 import { containsHtml } from '../../../src/transform/validate/index.js';
+import { collapseWhitespace } from '../../../src/transform/validate/text.js';
 import { removeXmlForbidden } from '../../../src/emit/index.js';
 
 test('HTML is stripped where the channel forbids it; block tags separate words, inline ones do not', () => {
@@ -50,6 +51,20 @@ test('clean text has no doubled or edge spaces, no XML-forbidden characters and,
   );
   assert.equal(cleanText('<<b>i>x', 'strip'), 'x');
   assert.equal(cleanText('<\u0001b>x', 'strip'), 'x');
+});
+
+test('property: whitespace collapses as replacing every run of \\s by one space would', () => {
+  // Whitespace-heavy strings: every kind JavaScript's \s covers, runs of them, and plain text.
+  const piece = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u202f', '\u2003', '\u3000', '\ufeff', 'a', 'é', 'mot', '&', '');
+  fc.assert(
+    fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 4 })), { maxLength: 40 }), (pieces) => {
+      const s = pieces.join('');
+      assert.equal(collapseWhitespace(s), s.replace(/\s+/g, ' '));
+    }),
+    { numRuns: 2000 },
+  );
+  assert.equal(collapseWhitespace('a b'), 'a b');
+  assert.equal(collapseWhitespace(' a\u00a0\tb  c\n'), ' a b c ');
 });
 
 test('the fast path returns the same string', () => {
