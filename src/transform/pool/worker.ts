@@ -30,10 +30,10 @@ const rulesCache = new Map<string, CompiledRules>();
 const MAX_CACHED = 64;
 /**
  * Rows between two turns of the worker's event loop. Parts are written synchronously, so a range
- * would otherwise run start to end without one, and V8's GC work posted to this thread (finishing
- * a concurrent mark, freeing what a scavenge left) waits for the range's end: peak RSS of a 2 M
- * departure hotel export 319-340 MB without turns, 285-288 MB with one every 1,024 or 4,096 rows.
- * A turn costs microseconds; 1,024 rows are 7-30 ms of work.
+ * would otherwise run start to end without one, and the GC work V8 posts as tasks to this thread's
+ * loop would wait for the range's end: peak RSS of a 2 M-departure hotel export was 319-340 MB
+ * without turns, 285-288 MB with one every 1,024 or 4,096 rows. A turn costs microseconds; 1,024
+ * rows are 7-30 ms of work.
  */
 const ROWS_PER_TURN = 1024;
 
