@@ -17,9 +17,9 @@ export interface BenchResult {
   /** Peak resident set of the whole process (all threads), from getrusage. */
   peakRssBytes: number;
   /**
-   * CPU time of the whole process (every thread, user + system) while the body ran. On a busy
-   * 2-vCPU VM wall time moves by a third between runs; CPU per offer moves less, and it says how
-   * many cores a rate needs (offers/s × CPU s per offer).
+   * CPU time of the whole process (every thread, user + system) while the body ran: per offer, it
+   * says how many cores a rate needs (offers/s × CPU s per offer), and against `seconds` how busy
+   * the cores were.
    */
   cpuSeconds?: number;
   extra?: Record<string, unknown>;
