@@ -118,7 +118,8 @@ function main() {
   try {
     const copy = join(work, 'better-sqlite3');
     cpSync(PKG, copy, { recursive: true, filter: (src) => !src.startsWith(join(PKG, 'build')) && !src.startsWith(join(PKG, 'node_modules')) });
-    for (const s of sources) writeFileSync(join(copy, s.file), s.text.replace(s.find, s.replace));
+    // A function, so that no `$` pattern of a replacement string is ever interpreted.
+    for (const s of sources) writeFileSync(join(copy, s.file), s.text.replace(s.find, () => s.replace));
     const command = nodeGyp();
     say(`building better-sqlite3 ${version} with raw rows made in one call (about a minute)`);
     const run = spawnSync(command[0], [...command.slice(1), 'rebuild', '--release', ...nodeDir()], { cwd: copy, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
