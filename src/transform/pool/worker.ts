@@ -8,6 +8,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { scanOffers, openForRead, STAGED_OFFER_BATCH_SQL, type StagingDb } from '../../staging/index.js';
 import type Database from 'better-sqlite3';
 import { compileChannel, type CompiledChannel, type RenderResult } from '../channels/index.js';
@@ -107,7 +108,7 @@ export default async function transformRange(task: TransformTask): Promise<Trans
   try {
     for (const row of scanOffers(select, task.range)) {
       rows++;
-      if (rows % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (rows % ROWS_PER_TURN === 0) await nextTurn();
       const base = itemFromRaw(row);
       // Before the rules, so that they see the price the shop shows today.
       if (base.attrs[SALE_WINDOW_ATTR] !== undefined) {
