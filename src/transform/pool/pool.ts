@@ -84,6 +84,9 @@ export class TransformPool {
         const task = tasks[i] as TransformTask;
         try {
           const result = await this.#piscina.run(task, { signal });
+          // A range that finished while the run was being stopped is not reported: after an abort
+          // the caller hears nothing more (its parts go with the parts directory).
+          if (signal.aborted) return;
           results[i] = result;
           options.onResult?.(result);
         } catch (error) {
