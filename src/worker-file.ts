@@ -5,6 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+
+/**
+ * Limits every feedmill worker thread starts with. V8 sizes a thread's young generation from the
+ * machine's memory, and newer releases size it larger: a busy worker's new space grows to 32 MiB on
+ * Node 20 and to 128 MiB on Node 24, where a 1 M-offer Google export peaked at 436-517 MB of RSS
+ * instead of ~280 (docs/performance.md). 48 MiB (two 16 MiB semi-spaces and the space they promote
+ * into) is Node 20's own default: the same footprint on every runtime, and the same speed.
+ */
+export const WORKER_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({ maxYoungGenerationSizeMb: 48 });
 
 export interface WorkerFile {
   filename: string;

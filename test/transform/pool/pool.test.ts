@@ -14,9 +14,11 @@ import transformRange from '../../../src/transform/pool/worker.js';
 import { stageCatalog, tempRoot, testConfig } from './fixtures/stage.js';
 import { CatalogVersions } from '../../../src/staging/index.js';
 import { openAppDb } from '../../../src/db/index.js';
+import { WORKER_RESOURCE_LIMITS } from '../../../src/worker-file.js';
 
 const crashingWorker = fileURLToPath(new URL('./fixtures/crashing-worker.ts', import.meta.url));
 const timedWorker = fileURLToPath(new URL('./fixtures/timed-worker.ts', import.meta.url));
+const limitsWorker = fileURLToPath(new URL('./fixtures/limits-worker.ts', import.meta.url));
 const hasCode = (code: string, details: Record<string, unknown> = {}) => (e: unknown) => {
   assert.ok(e instanceof FeedmillError, `expected FeedmillError, got ${String(e)}`);
   assert.equal(e.code, code, e.message);
@@ -127,6 +129,21 @@ for (const mode of ['throw', 'exit', 'oom', 'enospc'] as const) {
     assert.deepEqual(readdirSync(feeds).filter((n) => n.startsWith('.')), [], 'the half-assembled temp file is removed');
   });
 }
+
+// On Node 20 the default young generation is already 48 MiB; from Node 22 on it is 192 (so this fails
+// there without the pool's limits).
+test('workers start with the same young generation on every Node release; a caller adds its own limits', async (t) => {
+  const task = { range: { index: 0, lo: 1, hi: 1 } } as TransformTask;
+  const plain = new TransformPool({ workers: 1, workerFile: limitsWorker });
+  t.after(() => plain.close());
+  const [byDefault] = await plain.runAll([task]);
+  assert.equal(byDefault?.rows, WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb);
+  const capped = new TransformPool({ workers: 1, workerFile: limitsWorker, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+  t.after(() => capped.close());
+  const [both] = await capped.runAll([task]);
+  assert.equal(both?.rows, WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb);
+  assert.equal(both?.refreshAt, 64);
+});
 
 test('an abort cancels the export, removes its parts and publishes nothing', async (t) => {
   const root = tempRoot(t);
