@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { checkGovernor } from './cpu.js';
 import { readCatalogSizes } from './catalogs.js';
 import { checkOpenFiles } from './limits.js';
+import { checkNodeRelease, checkSqliteRows, currentRuntime, type RuntimeView } from './runtime.js';
 import { checkSwappiness } from './memory.js';
 import { parseMountInfo } from './mounts.js';
 import { checkDataDurable, checkOnRam, locatePlaces } from './places.js';
@@ -23,12 +24,15 @@ export interface DoctorOptions {
   space?: (path: string) => Space;
   /** The catalogs to size for. @default read from the app DB of `config` */
   catalogs?: readonly CatalogSize[];
+  /** The Node release, date and better-sqlite3 install checked. @default this process's */
+  runtime?: RuntimeView;
 }
 
 export function runDoctor(options: DoctorOptions): DoctorReport {
   const sys = systemView(options.root, options.space);
   const mountinfo = sys.read('/proc/self/mountinfo');
   const places = locatePlaces(options.config, mountinfo === undefined ? undefined : parseMountInfo(mountinfo));
+  const runtime = options.runtime ?? currentRuntime();
   const needs = (options.catalogs ?? readCatalogSizes(options.config)).map(catalogNeed);
   return makeReport([
     checkOnRam(places.staging),
@@ -38,5 +42,7 @@ export function runDoctor(options: DoctorOptions): DoctorReport {
     checkGovernor(sys),
     checkOpenFiles(sys),
     checkSwappiness(sys),
+    checkNodeRelease(runtime),
+    checkSqliteRows(runtime),
   ]);
 }

@@ -10,3 +10,4 @@ export {
 } from './sizing.js';
 export { parseMountInfo, mountFor, type MountEntry } from './mounts.js';
 export type { Space } from './system.js';
+export { checkNodeRelease, checkSqliteRows, RECOMMENDED_NODE, NODE_FLOOR, type RuntimeView } from './runtime.js';

@@ -21,6 +21,10 @@ import {
   mountFor,
   parseMountInfo,
   runDoctor,
+  checkNodeRelease,
+  checkSqliteRows,
+  RECOMMENDED_NODE,
+  type RuntimeView,
   type CatalogSize,
   type CheckResult,
   type DoctorReport,
@@ -88,11 +92,13 @@ function check(report: DoctorReport, id: string): CheckResult {
 }
 
 const ROOMY = { staging: 32 * GiB, parts: 12 * GiB, data: 500 * GiB };
+/** A supported LTS release on the day of the check; better-sqlite3 needs no rebuild there. */
+const SUPPORTED: RuntimeView = { nodeVersion: 'v24.22.3', abi: 137, now: new Date('2026-12-06T00:00:00Z'), betterSqliteDir: undefined };
 
 test(
   'a box in the profile passes every check',
   withBox((box) => {
-    const report = runDoctor({ config: box.config, root: box.root, space: spaceOf(box, ROOMY), catalogs: [] });
+    const report = runDoctor({ config: box.config, root: box.root, space: spaceOf(box, ROOMY), catalogs: [], runtime: SUPPORTED });
     assert.equal(report.ok, true);
     assert.deepEqual(
       report.checks.map((c) => [c.id, c.status]),
@@ -106,6 +112,8 @@ test(
         ['governor', 'ok'],
         ['open-files', 'ok'],
         ['swappiness', 'ok'],
+        ['node', 'ok'],
+        ['sqlite-rows', 'ok'],
       ],
     );
     assert.equal(check(report, 'staging-ram').details.fsType, 'tmpfs');
@@ -341,3 +349,42 @@ test(
     assert.deepEqual(parsed.error.details.failed, ['governor']);
   }),
 );
+
+test('node: a release past its end of life or not LTS warns with the release to install; below the floor fails', () => {
+  const at = (nodeVersion: string, day: string): RuntimeView => ({ ...SUPPORTED, nodeVersion, now: new Date(`${day}T12:00:00Z`) });
+  assert.equal(checkNodeRelease(at('v20.20.2', '2026-04-30')).status, 'ok', 'the last day of support');
+  const eol = checkNodeRelease(at('v20.20.2', '2026-05-01'));
+  assert.equal(eol.status, 'warn');
+  assert.equal(eol.details.endOfLife, '2026-04-30');
+  assert.match(eol.summary, /end of life since 2026-04-30/);
+  assert.match(eol.fix ?? '', new RegExp(`Node ${RECOMMENDED_NODE} LTS`));
+  assert.equal(checkNodeRelease(at('v23.11.0', '2025-06-01')).status, 'warn', 'odd majors are never LTS');
+  assert.equal(checkNodeRelease(at('v24.22.3', '2026-12-06')).status, 'ok');
+  assert.equal(checkNodeRelease(at('v26.1.0', '2026-12-06')).status, 'ok', 'a release newer than the table');
+  assert.equal(checkNodeRelease(at('v18.20.8', '2024-01-01')).status, 'fail', 'below the floor, even while supported');
+  assert.equal(checkNodeRelease(at('nonsense', '2026-12-06')).status, 'skip');
+});
+
+test('sqlite-rows: on Node < 22 the rebuilt better-sqlite3 is told from the upstream build by its stamp', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'feedmill-doctor-bs3-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'better-sqlite3', version: '12.11.1' }));
+  const node20: RuntimeView = { ...SUPPORTED, nodeVersion: 'v20.20.2', abi: 115, betterSqliteDir: dir };
+  const upstream = checkSqliteRows(node20);
+  assert.equal(upstream.status, 'warn');
+  assert.match(upstream.fix ?? '', /npm run postinstall/);
+  mkdirSync(join(dir, 'build', 'Release'), { recursive: true });
+  writeFileSync(join(dir, 'build', 'Release', 'feedmill-patch.json'), JSON.stringify({ id: 'x', version: '12.10.0' }));
+  assert.equal(checkSqliteRows(node20).status, 'warn', 'a stamp of another version: the package was upgraded since');
+  writeFileSync(join(dir, 'build', 'Release', 'feedmill-patch.json'), JSON.stringify({ id: 'x', version: '12.11.1' }));
+  assert.equal(checkSqliteRows(node20).status, 'ok');
+  assert.equal(checkSqliteRows({ ...node20, abi: 127, betterSqliteDir: undefined }).status, 'ok', 'Node 22+ needs no rebuild');
+  assert.equal(checkSqliteRows({ ...node20, betterSqliteDir: undefined }).status, 'skip');
+});
+
+test('the doctor on this very process finds the installed better-sqlite3', () => {
+  // CI installs with a toolchain: on Node < 22 the rebuilt build is there, on Node 22+ none is needed.
+  const report = runDoctor({ config: loadConfig({}, {}), root: '/nonexistent', catalogs: [] });
+  assert.equal(check(report, 'sqlite-rows').status, 'ok', check(report, 'sqlite-rows').summary);
+  assert.notEqual(check(report, 'node').status, 'skip');
+});
