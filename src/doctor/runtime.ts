@@ -78,7 +78,7 @@ export function checkSqliteRows(rt: RuntimeView): CheckResult {
   return {
     id: 'sqlite-rows',
     status: 'warn',
-    summary: `better-sqlite3 ${version ?? '?'} is the upstream build: staged rows read ~1.6 µs slower each (exports ~10 % slower)`,
+    summary: `better-sqlite3 ${version ?? '?'} is the upstream build: a staged row takes 3.7 µs to read instead of 2.1 (exports 12-25 % slower)`,
     fix: 'with python3, make and g++ installed, run `npm run postinstall` in the feedmill directory',
     details,
   };
