@@ -8,7 +8,7 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { siblingWorkerFile, WORKER_RESOURCE_LIMITS } from '../worker-file.js';
+import { siblingWorkerFile } from '../worker-file.js';
 import { FeedmillError, type SerializedError } from '../errors.js';
 import type { OfferInput, ProductInput, RejectInput } from '../model.js';
 import type { StagingDb } from './open.js';
@@ -64,8 +64,7 @@ export class ThreadLoadSink implements LoadSink {
   #closed = false;
 
   constructor(path: string, rejectLimit: number) {
-    const { filename, execArgv } = siblingWorkerFile(import.meta.url, 'writer-worker');
-    this.#pool = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: 1, idleTimeout: 1000, resourceLimits: WORKER_RESOURCE_LIMITS });
+    this.#pool = new Piscina({ ...siblingWorkerFile(import.meta.url, 'writer-worker'), minThreads: 1, maxThreads: 1, idleTimeout: 1000 });
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     port1.on('message', (m: { ack: number }) => {

@@ -14,7 +14,7 @@ import { FeedmillError } from '../../errors.js';
 import { fromThread, type LoadSink } from '../../staging/load-sink.js';
 import { StagingWriter, type LoadCounts } from '../../staging/writer.js';
 import { ID_DIGEST_MAX } from '../../staging/id-digest.js';
-import { siblingWorkerFile, WORKER_RESOURCE_LIMITS } from '../../worker-file.js';
+import { siblingWorkerFile } from '../../worker-file.js';
 import type { ShardMessage, ShardReport, ShardResult, ShardSegment, ShardSetup, ShardTask } from './shard-worker.js';
 
 /** Work items queued per shard before the reader waits. */
@@ -68,8 +68,7 @@ export class ShardSet implements LoadSink {
 
   constructor(opts: ShardSetOptions) {
     this.#opts = opts;
-    const { filename, execArgv } = siblingWorkerFile(import.meta.url, 'shard-worker');
-    this.#pool = new Piscina({ filename, execArgv, minThreads: opts.shards, maxThreads: opts.shards, concurrentTasksPerWorker: 1, idleTimeout: 1000, resourceLimits: WORKER_RESOURCE_LIMITS });
+    this.#pool = new Piscina({ ...siblingWorkerFile(import.meta.url, 'shard-worker'), minThreads: opts.shards, maxThreads: opts.shards, concurrentTasksPerWorker: 1, idleTimeout: 1000 });
     this.#shards = Array.from({ length: opts.shards }, (_, i) => this.#startShard(i));
   }
 

@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import type { ResourceLimits } from 'node:worker_threads';
 import { FeedmillError, isFeedmillError } from '../../errors.js';
 import type { TransformResult, TransformTask } from './task.js';
-import { siblingWorkerFile, workerFileAt, WORKER_RESOURCE_LIMITS } from '../../worker-file.js';
+import { siblingWorkerFile, workerFileAt } from '../../worker-file.js';
 
 export interface TransformPoolOptions {
   /** Worker threads. @default config.transformWorkers */
@@ -49,7 +49,7 @@ export class TransformPool {
       // One task at a time per worker: a task is a whole range, the queue does the balancing.
       concurrentTasksPerWorker: 1,
       idleTimeout: 60_000,
-      resourceLimits: { ...WORKER_RESOURCE_LIMITS, ...options.resourceLimits },
+      resourceLimits: { ...file.resourceLimits, ...options.resourceLimits },
       workerData: options.workerData,
     });
     // After an abort, a worker's last result can race with its termination; piscina then emits
